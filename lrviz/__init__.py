@@ -1,0 +1,1 @@
+"""lrviz: interactive teaching notebooks on the learning rate."""
