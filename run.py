@@ -1,0 +1,77 @@
+#!/usr/bin/env python3
+"""Set up lrviz in a local virtual environment (.venv) and run the course or its tests.
+
+    python3 run.py lab                 set up, then open the notebooks in JupyterLab
+    python3 run.py test [pytest args]  set up (with test extras), then run every test
+    python3 run.py present NOTEBOOK    set up, then show one notebook as a Voila app
+    python3 run.py execute [NOTEBOOK]  re-run notebooks top to bottom and store their outputs
+
+Safe to run again: the environment is reinstalled only when a requirements file or
+pyproject.toml changed. Works on Linux, macOS and Windows (`py run.py lab`).
+"""
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
+
+# nbval runs notebooks strictly; the sanitize file masks addresses, timings and paths.
+PYTEST_ARGS = [
+    "-n", "2", "--dist", "loadfile",
+    "--nbval", "--nbval-current-env",
+    "--nbval-sanitize-with", "tests/sanitize.cfg",
+    "tests", "notebooks",
+]
+
+
+def _setup(*requirement_files):
+    """Create .venv and install the pinned requirements plus lrviz itself (editable)."""
+    files = [ROOT / f for f in requirement_files] + [ROOT / "pyproject.toml"]
+    digest = hashlib.sha256(b"".join(f.read_bytes() for f in files)).hexdigest()
+    stamp = VENV / ("lrviz-setup-" + "-".join(Path(f).stem for f in requirement_files))
+    if not PYTHON.exists():
+        print(f"Creating {VENV} ...", flush=True)
+        venv.create(VENV, with_pip=True)
+    if stamp.exists() and stamp.read_text() == digest:
+        return
+    print("Installing requirements (first run takes a few minutes) ...", flush=True)
+    pip = [str(PYTHON), "-m", "pip", "install", "--disable-pip-version-check", "-q"]
+    subprocess.run(pip + ["--upgrade", "pip"], check=True)
+    args = []
+    for f in requirement_files:
+        args += ["-r", str(ROOT / f)]
+    subprocess.run(pip + args + ["-e", str(ROOT)], check=True)
+    stamp.write_text(digest)
+
+
+def _run(cmd):
+    return subprocess.run([str(c) for c in cmd], cwd=ROOT).returncode
+
+
+def main(argv):
+    if not argv or argv[0] not in {"lab", "test", "present", "execute"}:
+        print(__doc__)
+        return 2
+    command, rest = argv[0], argv[1:]
+    if command == "test":
+        _setup("requirements.txt", "requirements-dev.txt")
+        return _run([PYTHON, "-m", "pytest", *PYTEST_ARGS, *rest])
+    _setup("requirements.txt")
+    if command == "lab":
+        return _run([PYTHON, "-m", "jupyterlab", "notebooks/00_start_here.ipynb", *rest])
+    if command == "present":
+        if not rest:
+            print("usage: python3 run.py present notebooks/NN_topic.ipynb")
+            return 2
+        return _run([PYTHON, "-m", "voila", *rest])
+    return _run([PYTHON, "scripts/execute_notebooks.py", *rest])
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
