@@ -1,0 +1,305 @@
+"""descend(): run any optimizer on any surface, batched over learning rates and starts.
+
+The loop is the same for every optimizer::
+
+    g_t     = grad f(x_t) + noise * z_t          z_t ~ N(0, I), seeded
+    x_{t+1} = update(g_t, state_t, x_t, lr_t)    the optimizer's rule
+
+with ``lr_t`` the learning rate at the 0-based step ``t`` (a number, one number per
+run, or a schedule evaluated at t). Many runs (an array of learning rates and/or of
+start points) go through one numpy computation, step by step.
+"""
+from __future__ import annotations
+
+import numbers
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .optimizers import Optimizer, optimizer as _make_optimizer
+from .surfaces import Surface, surface as _lookup_surface
+
+__all__ = ["Trajectory", "descend"]
+
+# How often (in steps) the loop checks whether every run has already overflowed.
+_ALL_DIVERGED_CHECK_EVERY = 16
+
+
+@dataclass(frozen=True)
+class Trajectory:
+    """The record of one or many descents.
+
+    Shapes, with ``R`` runs (no runs axis for a single run) and ``T = steps``:
+
+    - ``x``: ``(R, T+1, dim)``, the points visited, ``x[..., 0, :]`` is the start.
+    - ``loss``: ``(R, T+1)``, f at each point.
+    - ``grad``: ``(R, T, dim)``, the gradient used at each step, noise included.
+    - ``lr``: ``(R, T)``, the learning rate used at each step.
+    - ``state``: name -> ``(R, T+1, dim)``, the optimizer's internal variables
+      (torch.optim's names: ``exp_avg``, ``exp_avg_sq``, ``square_avg``, ``sum``,
+      ``acc_delta``, ``momentum_buffer`` ...), entry 0 the initial state.
+    - ``diverged_at``: the first step whose point or loss overflowed (``None`` if
+      never); for many runs an int array with ``-1`` for runs that never did. A run
+      stays at its last finite point ``x[k-1]`` from step ``k = diverged_at`` on, and the
+      step that overflowed and all later ones are recorded with gradient 0.
+    """
+
+    x: np.ndarray
+    loss: np.ndarray
+    grad: np.ndarray
+    lr: np.ndarray
+    state: dict
+    diverged_at: object
+    surface: Surface
+    optimizer: Optimizer
+    noise: float = 0.0
+    seed: object = None
+    batched: bool = field(default=False)
+
+    @property
+    def steps(self) -> int:
+        """Number of optimizer steps taken."""
+        return self.lr.shape[-1]
+
+    @property
+    def runs(self) -> int:
+        """Number of runs (1 for a single run)."""
+        return self.x.shape[0] if self.batched else 1
+
+    @property
+    def diverged(self):
+        """True where a run overflowed (bool, or a bool array for many runs)."""
+        if self.batched:
+            return np.asarray(self.diverged_at) >= 0
+        return self.diverged_at is not None
+
+    @property
+    def final_x(self) -> np.ndarray:
+        """The last point of each run."""
+        return self.x[..., -1, :]
+
+    @property
+    def final_loss(self):
+        """The loss at the last point of each run."""
+        return self.loss[..., -1]
+
+    def derived(self) -> dict:
+        """Optimizer-specific views of the state history (bias-corrected moments,
+        effective per-coordinate learning rate ...), shaped like ``state`` entries.
+
+        Entry 0 (before any step) uses step count 0 and the first step's lr.
+        """
+        t = np.arange(self.steps + 1).reshape(-1, 1)
+        lr = np.concatenate([self.lr[..., :1], self.lr], axis=-1)[..., None]
+        return self.optimizer.derived(self.state, t, lr)
+
+
+def _check_steps(steps):
+    if isinstance(steps, (bool, np.bool_)) or not isinstance(steps, numbers.Integral):
+        raise TypeError(f"Invalid steps: {steps!r} (must be an integer >= 0)")
+    if steps < 0:
+        raise ValueError(f"Invalid steps: {steps} (must be an integer >= 0)")
+    return int(steps)
+
+
+def _check_number(name, value, minimum=0.0):
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise TypeError(f"Invalid {name}: {value!r} (must be a finite number >= {minimum:g})")
+    value = float(value)
+    if not np.isfinite(value) or value < minimum:
+        raise ValueError(f"Invalid {name}: {value!r} (must be a finite number >= {minimum:g})")
+    return value
+
+
+def _lr_table(lr, steps):
+    """Return (table, runs): ``(steps, 1, 1)`` for a schedule, else a float or ``(runs, 1)``."""
+    if callable(lr):
+        t = np.arange(steps)
+        try:
+            values = np.asarray(lr(t), dtype=float) if steps else np.zeros(0)
+        except (TypeError, ValueError) as err:
+            raise ValueError(f"Invalid lr: the schedule {lr!r} failed on steps 0..{steps - 1}: {err}") from err
+        if values.ndim == 0:
+            values = np.full(steps, float(values))
+        if values.shape != (steps,):
+            raise ValueError(f"Invalid lr: schedule returned shape {values.shape} for {steps} steps "
+                             f"(must return one learning rate per step)")
+        if not np.all(np.isfinite(values)) or np.any(values < 0):
+            raise ValueError("Invalid lr: the schedule gave a negative or non-finite learning rate "
+                             "(must be finite and >= 0 at every step)")
+        return values.reshape(steps, 1, 1), None
+    if isinstance(lr, (bool, np.bool_, str, bytes)):
+        raise TypeError(f"Invalid lr: {lr!r} (must be a number >= 0, an array of them, or a schedule)")
+    try:
+        values = np.asarray(lr, dtype=float)
+    except (TypeError, ValueError) as err:
+        raise TypeError(f"Invalid lr: {lr!r} (must be a number >= 0, an array of them, or a schedule)") from err
+    if values.ndim > 1:
+        raise ValueError(f"Invalid lr: shape {values.shape} (must be a number or a 1-D array, one per run)")
+    if values.size == 0 or not np.all(np.isfinite(values)) or np.any(values < 0):
+        raise ValueError(f"Invalid learning rate: {lr!r} (must be finite and >= 0)")
+    if values.ndim == 0:
+        return float(values), None
+    return values.reshape(-1, 1), values.shape[0]
+
+
+def _start_points(x0, s):
+    """Return (points of shape (runs, dim), runs or None for a single start)."""
+    if x0 is None:
+        if s.x0 is None:
+            raise ValueError(f"Invalid x0: None, and surface {s.name!r} has no default start (pass x0)")
+        x0 = s.x0
+    if isinstance(x0, (str, bytes, bool, np.bool_)):
+        raise TypeError(f"Invalid x0: {x0!r} (must be numbers of shape ({s.dim},) or (runs, {s.dim}))")
+    try:
+        pts = np.array(x0, dtype=float)
+    except (TypeError, ValueError) as err:
+        raise TypeError(f"Invalid x0: {x0!r} (must be numbers of shape ({s.dim},) or (runs, {s.dim}))") from err
+    if s.dim == 1 and pts.ndim == 0:
+        pts = pts.reshape(1)
+    if s.dim == 1 and pts.ndim == 1 and pts.shape[0] > 1:
+        pts = pts[:, None]  # a 1-D surface: a flat array is one start per run
+    if pts.ndim == 1 and pts.shape == (s.dim,):
+        runs = None
+        pts = pts[None, :]
+    elif pts.ndim == 2 and pts.shape[1] == s.dim and pts.shape[0] >= 1:
+        runs = pts.shape[0]
+    else:
+        raise ValueError(f"Invalid x0: shape {pts.shape} (must be ({s.dim},) or (runs, {s.dim}) "
+                         f"for the {s.dim}-D surface {s.name!r})")
+    if not np.all(np.isfinite(pts)):
+        raise ValueError(f"Invalid x0: {x0!r} (must be finite)")
+    return pts, runs
+
+
+def _resolve(surface, optimizer):
+    s = _lookup_surface(surface) if isinstance(surface, str) else surface
+    if not isinstance(s, Surface):
+        raise TypeError(f"Invalid surface: {surface!r} (must be a Surface or a catalog name)")
+    opt = _make_optimizer(optimizer) if isinstance(optimizer, str) else optimizer
+    if not isinstance(opt, Optimizer):
+        raise TypeError(f"Invalid optimizer: {optimizer!r} (must be an Optimizer or a name)")
+    return s, opt
+
+
+def descend(surface, optimizer="sgd", x0=None, steps=100, lr=None, noise=0.0, seed=None) -> Trajectory:
+    """Run ``optimizer`` on ``surface`` for ``steps`` steps, for one or many runs at once.
+
+    Each step: ``g_t = grad f(x_t) + noise * z_t`` then ``x_{t+1} = update(g_t, state, x_t, lr_t)``.
+
+    Args:
+        surface: a :class:`Surface` or a catalog name such as ``"rosenbrock"``.
+        optimizer: an :class:`Optimizer` or a name such as ``"adam"`` (default hyperparameters).
+        x0: start point of shape ``(dim,)``, or ``(runs, dim)`` for many starts
+            (for a 1-D surface a flat array is one start per run). Default: the surface's.
+        steps: number of optimizer steps (an integer >= 0).
+        lr: a number, an array of shape ``(runs,)`` (one run per value), or a callable
+            of the 0-based step (a schedule). Default: the optimizer's ``lr``.
+        noise: standard deviation of Gaussian noise added to every gradient (>= 0).
+            All runs of one call see the same noise sequence, so a run in a batch gives
+            exactly the numbers it gives alone, and learning rates are compared fairly.
+        seed: int, ``None`` or ``np.random.Generator`` for the noise.
+
+    Returns:
+        A :class:`Trajectory`. A run whose point or loss overflows stops at its last
+        finite point and ``diverged_at`` says when; no RuntimeWarning is emitted.
+
+    >>> traj = descend("parabola", "sgd", x0=(1.0,), steps=3, lr=0.25)
+    >>> [round(float(v), 4) for v in traj.x[:, 0]]
+    [1.0, 0.5, 0.25, 0.125]
+    """
+    s, opt = _resolve(surface, optimizer)
+    steps = _check_steps(steps)
+    noise = _check_number("noise", noise)
+    if lr is None:
+        lr = opt.hyperparams["lr"]
+    lr_table, lr_runs = _lr_table(lr, steps)
+    start, x_runs = _start_points(x0, s)
+    if lr_runs and x_runs and lr_runs != x_runs:
+        raise ValueError(f"Invalid lr / x0: {lr_runs} learning rates but {x_runs} start points "
+                         f"(give one of them, or the same number of each)")
+    batched = bool(lr_runs or x_runs)
+    runs = lr_runs or x_runs or 1
+    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+    z = rng.standard_normal((steps, s.dim)) * noise if noise > 0 else None
+
+    x_hist, loss, g_hist, hist = _loop(s, opt, np.repeat(start, runs // start.shape[0], axis=0),
+                                                  steps, lr_table, z)
+    lr_hist = np.broadcast_to(lr_table if np.ndim(lr_table) == 3 else np.reshape(lr_table, (1, -1, 1)),
+                              (steps, runs, 1))[..., 0]
+    diverged_at = _freeze_diverged(x_hist, loss, g_hist, hist)
+
+    def out(a):  # time-major (T, R, ...) -> (R, T, ...), without the runs axis for one run
+        a = np.moveaxis(a, 0, 1)
+        return a if batched else a[0]
+
+    return Trajectory(
+        x=out(x_hist), loss=out(loss), grad=out(g_hist), lr=out(lr_hist),
+        state={k: out(v) for k, v in hist.items()},
+        diverged_at=diverged_at if batched else (None if diverged_at[0] < 0 else int(diverged_at[0])),
+        surface=s, optimizer=opt, noise=noise, seed=seed, batched=batched,
+    )
+
+
+def _loop(s, opt, x, steps, lr_table, z):
+    """The step loop, time-major so each step writes contiguous rows."""
+    runs, dim = x.shape
+    x_hist = np.empty((steps + 1, runs, dim))
+    loss = np.empty((steps + 1, runs))
+    g_hist = np.empty((steps, runs, dim))
+    state = opt.init(x)
+    hist = {k: np.empty((steps + 1, runs, dim)) for k in opt.state_names}
+    scheduled = isinstance(lr_table, np.ndarray) and lr_table.ndim == 3
+    stopped = steps
+    with np.errstate(all="ignore"):  # overflow is detected and reported, not warned about
+        x_hist[0] = x
+        loss[0] = s.f(x)
+        for k in opt.state_names:
+            hist[k][0] = getattr(state, k)
+        for t in range(steps):
+            g = s.grad(x)
+            if z is not None:
+                g = g + z[t]
+            g_hist[t] = g
+            lr_t = lr_table[t] if scheduled else lr_table
+            x, state = opt.update(g, state, x, lr_t)
+            x_hist[t + 1] = x
+            loss[t + 1] = s.f(x)
+            for k in opt.state_names:
+                hist[k][t + 1] = getattr(state, k)
+            if t % _ALL_DIVERGED_CHECK_EVERY == 0 and not np.isfinite(loss[t + 1]).any():
+                stopped = t + 1
+                break
+    if stopped < steps:  # every run overflowed: the rest of the record is filled by the freeze
+        x_hist[stopped + 1:] = np.nan
+        loss[stopped + 1:] = np.nan
+        g_hist[stopped:] = np.nan
+        for v in hist.values():
+            v[stopped + 1:] = np.nan
+    return x_hist, loss, g_hist, hist
+
+
+def _freeze_diverged(x_hist, loss, g_hist, hist):
+    """Hold each overflowed run at its last finite point; return diverged_at per run (-1: never).
+
+    Vectorized over the diverged runs, since a sweep may have thousands of them.
+    """
+    with np.errstate(all="ignore"):
+        bad = ~(np.isfinite(loss) & np.isfinite(x_hist).all(axis=-1))
+        for v in hist.values():
+            bad |= ~np.isfinite(v).all(axis=-1)
+    diverged = bad.any(axis=0)
+    first_bad = np.where(diverged, bad.argmax(axis=0), -1)
+    cols = np.flatnonzero(diverged)
+    if cols.size:
+        k = first_bad[cols]
+        hold = np.minimum(np.arange(loss.shape[0])[:, None], np.maximum(k - 1, 0)[None, :])
+        x_hist[:, cols] = x_hist[hold, cols]
+        loss[:, cols] = loss[hold, cols]
+        for v in hist.values():
+            v[:, cols] = v[hold, cols]
+        # No step is taken from the last finite point on: its gradient is recorded as 0.
+        g = g_hist[:, cols]
+        after = np.arange(g_hist.shape[0])[:, None] >= np.maximum(k - 1, 0)[None, :]
+        g_hist[:, cols] = np.where(after[..., None], 0.0, g)
+    return first_bad
