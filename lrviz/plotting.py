@@ -1,0 +1,923 @@
+"""Pictures of descent: Axes in, artists out; no pyplot state.
+
+Every function draws on the ``ax`` it is given and returns the artists it made, so a
+widget can build a figure once and later only change data (:func:`set_path`,
+:func:`update_loss_curve`, :func:`update_lr_curve`, :func:`set_tangent`).
+
+Paths that run away (divergence) never drag the view along: the axes stay on the
+surface's window and far-away points are pulled in along their direction (see
+:func:`set_path`), so the drawing stays correct where it is visible.
+"""
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+from matplotlib import patheffects
+from matplotlib.colors import LinearSegmentedColormap
+from matplotlib.patches import FancyArrowPatch
+
+from . import style
+from .analysis import REGIMES, critical_lr
+
+__all__ = ["PathArtists", "StepArtists", "set_path", "set_tangent", "curve_1d", "path_1d",
+           "tangent_1d", "step_1d", "contours_2d", "gradient_field", "path_2d", "surface_3d",
+           "loss_curve", "lr_curve", "schedule_curve", "internals", "stability_map",
+           "race_paths", "update_loss_curve", "update_lr_curve", "ARROW_LIMIT", "CONTOUR_CMAP"]
+
+# Above this many steps the arrows become clutter: only the line is drawn.
+ARROW_LIMIT = 60
+# Far points are pulled in to this many window sizes from the window's centre; the
+# direction of a segment leaving the window then changes by < 1/FAR rad.
+_FAR = 100.0
+# Light, low-saturation background so the Okabe-Ito path colours stand out on it.
+CONTOUR_CMAP = LinearSegmentedColormap.from_list("lrviz_contour", ["#ffffff", "#dde3ea", "#98a6b5"])
+_CONTOUR_LINE = "#66727f"
+
+
+def subplots(nrows=1, ncols=1, figsize=None, **kwargs):
+    """A static Figure and its Axes, outside pyplot (so it shows as an image in any backend).
+
+    Notebooks use it for the static twins of live explorers: the stored PNG is what GitHub
+    and nbviewer show. Extra arguments go to ``Figure.subplots``.
+
+    Returns:
+        ``(fig, axes)`` as ``Figure.subplots`` gives them.
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=figsize or (4.2 * ncols + 1.0, 3.6 * nrows), layout="constrained")
+    FigureCanvasAgg(fig)
+    return fig, fig.subplots(nrows, ncols, **kwargs)
+
+
+class PathArtists(NamedTuple):
+    """The artists of one drawn path; update them with :func:`set_path`."""
+
+    line: object    # Line2D through the visited points (markers when short)
+    arrows: object  # Quiver joining consecutive points (hidden for > ARROW_LIMIT steps)
+    head: object    # Line2D: the current (last finite) point, big marker
+
+
+class StepArtists(NamedTuple):
+    """The artists of :func:`step_1d`."""
+
+    arrow: object   # FancyArrowPatch from x to x - lr f'(x)
+    text: object    # its label
+    drop: object    # Line2D: dotted drop from the new x onto the curve
+
+
+# ----------------------------------------------------------------------------- helpers
+
+def _window(surface, bounds=None):
+    """Plot window as ((xlo, xhi),) or ((xlo, xhi), (ylo, yhi))."""
+    b = surface.bounds if bounds is None else bounds
+    return tuple((float(lo), float(hi)) for lo, hi in b)
+
+
+def _f1(surface, x):
+    """f on a flat array of 1-D points."""
+    x = np.asarray(x, dtype=float)
+    with np.errstate(all="ignore"):
+        return np.asarray(surface.f(x[..., None]), dtype=float)
+
+
+def _g1(surface, x):
+    with np.errstate(all="ignore"):
+        return np.asarray(surface.grad(np.asarray(x, float)[..., None]), dtype=float)[..., 0]
+
+
+def _ylim_1d(surface, xb, n=400):
+    """y-limits that show the whole curve over the x-window, with a margin."""
+    y = _f1(surface, np.linspace(xb[0], xb[1], n))
+    y = y[np.isfinite(y)]
+    if y.size == 0:
+        return (-1.0, 1.0)
+    lo, hi = float(y.min()), float(y.max())
+    pad = 0.08 * (hi - lo) if hi > lo else 1.0
+    return lo - pad, hi + pad
+
+
+def _set_window(ax, surface, bounds=None):
+    """Set limits to the surface window (1-D: y from the curve)."""
+    w = _window(surface, bounds)
+    ax.set_xlim(*w[0])
+    ax.set_ylim(*(w[1] if surface.dim == 2 else _ylim_1d(surface, w[0])))
+
+
+def _keep_limits(ax, surface):
+    """Return a function that restores the axes' limits (or sets the surface window on empty axes)."""
+    had = ax.has_data()
+    xl, yl = ax.get_xlim(), ax.get_ylim()
+
+    def restore():
+        if had:
+            ax.set_xlim(*xl)
+            ax.set_ylim(*yl)
+        else:
+            _set_window(ax, surface)
+    return restore
+
+
+def _run(a, traj, run):
+    """One run's slice of a (R?, T, ...) array."""
+    return a[run] if traj.batched else a
+
+
+def _tame(u, v, ax):
+    """Pull points farther than _FAR windows from the view centre in, along their ray.
+
+    A segment from a visible point to 1e80 keeps its visible direction, and Agg never
+    sees coordinates it cannot rasterize. Non-finite values stay NaN (drawn as gaps).
+    """
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    cx, cy, hx, hy = (x0 + x1) / 2, (y0 + y1) / 2, abs(x1 - x0) / 2 or 1.0, abs(y1 - y0) / 2 or 1.0
+    with np.errstate(all="ignore"):
+        du, dv = (u - cx) / hx, (v - cy) / hy
+        r = np.maximum(np.abs(du), np.abs(dv))
+        k = np.where(r > _FAR, _FAR / r, 1.0)
+        return cx + du * k * hx, cy + dv * k * hy
+
+
+def _stroke(lw):
+    """A white halo so a path stays visible on dark contours and on other paths."""
+    return [patheffects.withStroke(linewidth=lw + 2.0 * style.scale(), foreground="white")]
+
+
+# ----------------------------------------------------------------------------- paths
+
+def set_path(artists: PathArtists, u, v) -> PathArtists:
+    """Show the path through points ``(u[i], v[i])`` on existing artists (no re-plotting).
+
+    1-D surfaces: ``u = x``, ``v = f(x)``; 2-D: ``u = x``, ``v = y``. Non-finite points are
+    gaps; the head sits on the last finite point; points far outside the view are pulled
+    in along their direction; the axes limits are never changed. Arrows show for up to
+    :data:`ARROW_LIMIT` steps, markers likewise.
+
+    Args:
+        artists: a :class:`PathArtists` from :func:`path_1d`, :func:`path_2d` or :func:`race_paths`.
+        u, v: 1-D arrays of equal length (may be empty).
+
+    Returns:
+        ``artists``, for chaining.
+    """
+    u = np.asarray(u, dtype=float).ravel()
+    v = np.asarray(v, dtype=float).ravel()
+    if u.shape != v.shape:
+        raise ValueError(f"Invalid path: u has {u.size} points and v has {v.size} (must match)")
+    ax = artists.line.axes
+    finite = np.isfinite(u) & np.isfinite(v)
+    u = np.where(finite, u, np.nan)
+    v = np.where(finite, v, np.nan)
+    tu, tv = _tame(u, v, ax)
+    artists.line.set_data(tu, tv)
+    short = u.size - 1 <= ARROW_LIMIT
+    artists.line.set_marker("o" if short else "None")
+    last = np.flatnonzero(finite)
+    if last.size:
+        artists.head.set_data(tu[last[-1:]], tv[last[-1:]])
+    else:
+        artists.head.set_data([], [])
+    # The quiver has a fixed capacity of ARROW_LIMIT arrows; unused ones are masked.
+    q = artists.arrows
+    n = min(max(u.size - 1, 0), q.N)
+    xy = np.zeros((q.N, 2))
+    uu = np.full(q.N, np.nan)
+    vv = np.full(q.N, np.nan)
+    if short and n:
+        xy[:n, 0], xy[:n, 1] = tu[:n], tv[:n]
+        uu[:n], vv[:n] = np.diff(tu[:n + 1]), np.diff(tv[:n + 1])
+        xy[~np.isfinite(xy)] = 0.0  # masked anyway; offsets must be finite
+    _set_quiver(q, xy, uu, vv)
+    q.set_visible(bool(short and n))
+    return artists
+
+
+def _set_quiver(q, xy, u, v):
+    """Move a Quiver's arrows: offsets and the XY it uses for 'xy' angles."""
+    q.X, q.Y = xy[:, 0], xy[:, 1]
+    q.XY = xy
+    q.set_offsets(xy)
+    with np.errstate(invalid="ignore"):
+        q.set_UVC(u, v)
+
+
+def _new_path(ax, surface, u, v, color, label, zorder=5):
+    restore = _keep_limits(ax, surface)
+    sc = style.scale()
+    lw = 1.6 * sc
+    color = color or style.color_for("sgd")
+    (line,) = ax.plot([], [], "-", color=color, lw=lw, marker="o", ms=3.2 * sc, mfc=color,
+                      mec="white", mew=0.6 * sc, label=label, zorder=zorder, scalex=False,
+                      scaley=False, path_effects=_stroke(lw))
+    z = np.zeros(ARROW_LIMIT)
+    arrows = ax.quiver(z, z, z, z, angles="xy", scale_units="xy", scale=1, color=color,
+                       width=0.0045 * sc, headwidth=3.2, headlength=4.2, headaxislength=3.8,
+                       minlength=0, minshaft=1, zorder=zorder + 0.1, pivot="tail")
+    arrows.set_edgecolor("white")
+    arrows.set_linewidth(0.5 * sc)
+    (head,) = ax.plot([], [], "o", color=color, ms=9 * sc ** 0.7, mec="white", mew=1.5 * sc,
+                      zorder=zorder + 0.2, scalex=False, scaley=False)
+    restore()
+    return set_path(PathArtists(line, arrows, head), u, v)
+
+
+def path_1d(ax, traj, color=None, label=None, run=0) -> PathArtists:
+    """Draw a 1-D descent as points ``(x_t, f(x_t))`` on the curve joined by arrows.
+
+    Args:
+        ax: the Axes (draw :func:`curve_1d` first, or the surface window is used).
+        traj: a 1-D :class:`~lrviz.descent.Trajectory` (batched: run ``run``).
+        color, label: line colour (default: the optimizer's course colour) and legend label.
+
+    Returns:
+        :class:`PathArtists`; change them later with :func:`set_path`.
+    """
+    x = _run(traj.x, traj, run)[:, 0]
+    return _new_path(ax, traj.surface, x, _run(traj.loss, traj, run),
+                     color or style.color_for(traj.optimizer.name), label)
+
+
+def path_2d(ax, traj, color=None, label=None, run=0) -> PathArtists:
+    """Draw a 2-D descent as points joined by arrows (on top of :func:`contours_2d`).
+
+    Args:
+        ax: the Axes.
+        traj: a 2-D Trajectory (batched: run ``run``).
+        color, label: line colour (default: the optimizer's course colour) and legend label.
+
+    Returns:
+        :class:`PathArtists`; change them later with :func:`set_path`.
+    """
+    x = _run(traj.x, traj, run)
+    return _new_path(ax, traj.surface, x[:, 0], x[:, 1],
+                     color or style.color_for(traj.optimizer.name), label)
+
+
+def race_paths(ax, trajs: dict) -> dict:
+    """Several optimizers' paths on one picture, each in its course colour, with a legend.
+
+    On empty axes the surface is drawn first (:func:`curve_1d` or :func:`contours_2d`).
+
+    Args:
+        ax: the Axes.
+        trajs: name -> Trajectory, all on the same surface.
+
+    Returns:
+        name -> :class:`PathArtists`.
+    """
+    if not trajs:
+        return {}
+    first = next(iter(trajs.values()))
+    if not ax.has_data():
+        (curve_1d if first.surface.dim == 1 else contours_2d)(ax, first.surface)
+    draw = path_1d if first.surface.dim == 1 else path_2d
+    out = {}
+    for i, (name, traj) in enumerate(trajs.items()):
+        out[name] = draw(ax, traj, color=style.color_for(name), label=str(name))
+        for a in out[name]:
+            a.set_zorder(a.get_zorder() + 0.5 * i)
+    if len(out) <= 3:
+        ax.legend(loc="best")
+    else:  # many entries would hide the landscape: put the legend beside the axes
+        ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0)
+    return out
+
+
+# ----------------------------------------------------------------------------- 1-D
+
+def curve_1d(ax, surface, bounds=None, n=400, **kw):
+    """Draw the loss curve ``f(x)`` over the window and mark its known minima.
+
+    Args:
+        ax: the Axes. surface: a 1-D Surface. bounds: ``((lo, hi),)`` (default: the surface's).
+        n: number of sample points. kw: passed to ``ax.plot``.
+
+    Returns:
+        The Line2D of the curve.
+    """
+    (xb,) = _window(surface, bounds)
+    x = np.linspace(xb[0], xb[1], n)
+    kw.setdefault("color", "#404040")
+    kw.setdefault("zorder", 2)
+    (line,) = ax.plot(x, _f1(surface, x), **kw)
+    ax.set_xlim(*xb)
+    ax.set_ylim(*_ylim_1d(surface, xb, n))
+    if not ax.get_xlabel():
+        ax.set_xlabel("$x$")
+    if not ax.get_ylabel():
+        ax.set_ylabel("loss $f(x)$")
+    return line
+
+
+def _tangent_data(surface, x, half_width, ax):
+    x = float(x)
+    y, s = float(_f1(surface, x)), float(_g1(surface, x))
+    if half_width is None:
+        # Same on-screen length whatever the slope: 15% of the window's diagonal.
+        (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+        wx, wy = abs(x1 - x0) or 1.0, abs(y1 - y0) or 1.0
+        half_width = 0.12 / np.hypot(1 / wx, s / wy) if np.isfinite(s) else 0.0
+    t = np.array([x - half_width, x + half_width])
+    return t, y + s * (t - x), s
+
+
+def tangent_1d(ax, surface, x, half_width=None, color=None):
+    """Draw the slope ``f'(x)`` at ``x`` as a short tangent segment (legend shows its value).
+
+    Args:
+        ax: the Axes. surface: a 1-D Surface. x: the point.
+        half_width: half the segment's x-extent (default: a fixed on-screen length).
+        color: segment colour (default vermillion).
+
+    Returns:
+        The Line2D of the segment; move it with :func:`set_tangent`.
+    """
+    restore = _keep_limits(ax, surface)
+    if not ax.has_data():
+        _set_window(ax, surface)
+    t, y, s = _tangent_data(surface, x, half_width, ax)
+    (line,) = ax.plot(t, y, "-", color=color or style.OKABE_ITO["vermillion"], lw=2.2 * style.scale(),
+                      solid_capstyle="round", zorder=4, label=f"slope $f'(x)$ = {s:.3g}",
+                      scalex=False, scaley=False)
+    restore()
+    return line
+
+
+def set_tangent(line, surface, x, half_width=None):
+    """Move a :func:`tangent_1d` segment to ``x`` (updates its data and label)."""
+    t, y, s = _tangent_data(surface, x, half_width, line.axes)
+    line.set_data(t, y)
+    line.set_label(f"slope $f'(x)$ = {s:.3g}")
+    return line
+
+
+def step_1d(ax, surface, x, lr, color=None) -> StepArtists:
+    """Draw one gradient step: a horizontal arrow from ``x`` to ``x - lr f'(x)``, labelled.
+
+    A dotted line drops from the new x onto the curve: where the step lands.
+
+    Args:
+        ax: the Axes. surface: a 1-D Surface. x: the current point. lr: the learning rate.
+        color: arrow colour (default blue).
+
+    Returns:
+        :class:`StepArtists` (arrow, text, drop).
+    """
+    restore = _keep_limits(ax, surface)
+    if not ax.has_data():
+        _set_window(ax, surface)
+    color = color or style.OKABE_ITO["blue"]
+    x = float(x)
+    y, g = float(_f1(surface, x)), float(_g1(surface, x))
+    step = -lr * g
+    x_new = x + step
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    # A step that leaves the window is drawn to its edge; the label gives the true size.
+    span = x1 - x0
+    x_draw = float(np.clip(x_new, x0 - 0.02 * span, x1 + 0.02 * span)) if np.isfinite(x_new) else x1
+    arrow = FancyArrowPatch((x, y), (x_draw, y), arrowstyle="-|>", mutation_scale=14 * style.scale() ** 0.7,
+                            lw=1.8 * style.scale(), color=color, zorder=6, shrinkA=0, shrinkB=0)
+    ax.add_patch(arrow)
+    text = ax.annotate(rf"$-\eta f'(x)$ = {step:.3g}", xy=((x + x_draw) / 2, y), xytext=(0, 6),
+                       textcoords="offset points", ha="center", va="bottom", color=color, zorder=6,
+                       fontsize="small", annotation_clip=False,
+                       path_effects=[patheffects.withStroke(linewidth=3, foreground="white")])
+    y_new = float(_f1(surface, x_new)) if np.isfinite(x_new) else np.nan
+    (drop,) = ax.plot([x_draw, x_draw], [y, y_new if np.isfinite(y_new) else y], ":", color=color,
+                      lw=1.4 * style.scale(), zorder=5, scalex=False, scaley=False)
+    restore()
+    return StepArtists(arrow, text, drop)
+
+
+# ----------------------------------------------------------------------------- 2-D
+
+def _grid(surface, bounds, n):
+    (xb, yb) = _window(surface, bounds)
+    xs, ys = np.linspace(*xb, n), np.linspace(*yb, n)
+    X, Y = np.meshgrid(xs, ys)
+    with np.errstate(all="ignore"):
+        Z = np.asarray(surface.f(np.stack([X, Y], axis=-1)), dtype=float)
+    return X, Y, Z
+
+
+def _levels(Z, levels, log, min_value):
+    """Contour levels and the array to contour (shifted by f_min when log-spaced)."""
+    finite = Z[np.isfinite(Z)]
+    if finite.size == 0:
+        return None, Z
+    if not log:
+        if np.ndim(levels):
+            return np.asarray(levels, float), Z
+        lo, hi = finite.min(), finite.max()
+        return (np.linspace(lo, hi, int(levels)) if hi > lo else None), Z
+    base = min_value if min_value is not None and min_value <= finite.min() else finite.min()
+    Zs = Z - base
+    pos = Zs[np.isfinite(Zs) & (Zs > 0)]
+    if pos.size == 0 or np.ndim(levels):
+        return (np.asarray(levels, float) - base if np.ndim(levels) else None), Zs
+    top = pos.max()
+    lo = max(pos.min(), top * 1e-6)
+    return np.geomspace(lo, top, int(levels)), Zs
+
+
+def contours_2d(ax, surface, bounds=None, levels=20, log=None, n=200, filled=True):
+    """Draw the loss landscape's contours (filled, light) and star its known minima.
+
+    Args:
+        ax: the Axes. surface: a 2-D Surface. bounds: window (default: the surface's).
+        levels: number of levels or explicit level values.
+        log: log-spaced levels (of ``f - f_min``); ``None`` uses ``surface.log_levels``.
+        n: grid size per axis (the grid is one vectorized ``surface.f`` call).
+        filled: fill between levels (thin level lines are drawn too).
+
+    Returns:
+        The filled ContourSet (``filled=False``: the line ContourSet).
+    """
+    if surface.dim != 2:
+        raise ValueError(f"Invalid surface: {surface.name!r} is {surface.dim}-D (contours_2d needs 2-D)")
+    log = surface.log_levels if log is None else bool(log)
+    X, Y, Z = _grid(surface, bounds, n)
+    lv, C = _levels(Z, levels, log, surface.min_value)
+    C = np.ma.masked_invalid(C)
+    out = None
+    if filled:
+        out = ax.contourf(X, Y, C, levels=lv, cmap=CONTOUR_CMAP, extend="max", zorder=0,
+                          locator=None)
+    lines = ax.contour(X, Y, C, levels=lv, colors=_CONTOUR_LINE, linewidths=0.6 * style.scale() ** 0.5,
+                       alpha=0.7, zorder=1)
+    out = out or lines
+    for m in surface.minima:
+        ax.plot([m[0]], [m[1]], "*", color="white", mec="black", mew=1.0, ms=13 * style.scale() ** 0.6,
+                zorder=3, scalex=False, scaley=False)
+    w = _window(surface, bounds)
+    ax.set_xlim(*w[0])
+    ax.set_ylim(*w[1])
+    ax.grid(False)
+    if not ax.get_xlabel():
+        ax.set_xlabel("$x$")
+    if not ax.get_ylabel():
+        ax.set_ylabel("$y$")
+    return out
+
+
+def gradient_field(ax, surface, bounds=None, n=15, normalize=True):
+    """Draw arrows of ``-grad f`` (the descent direction) on an ``n`` x ``n`` grid.
+
+    Args:
+        ax: the Axes. surface: a 2-D Surface. bounds: window (default: the surface's).
+        n: arrows per axis.
+        normalize: all arrows the same length (direction only); else length ~ |grad|,
+            the longest filling a grid cell.
+
+    Returns:
+        The Quiver.
+    """
+    (xb, yb) = _window(surface, bounds)
+    pad = 0.5 / n
+    xs = np.linspace(xb[0] + pad * (xb[1] - xb[0]), xb[1] - pad * (xb[1] - xb[0]), n)
+    ys = np.linspace(yb[0] + pad * (yb[1] - yb[0]), yb[1] - pad * (yb[1] - yb[0]), n)
+    X, Y = np.meshgrid(xs, ys)
+    with np.errstate(all="ignore"):
+        G = np.asarray(surface.grad(np.stack([X, Y], axis=-1)), dtype=float)
+        cx, cy = (xb[1] - xb[0]) / n, (yb[1] - yb[0]) / n
+        # Length measured in grid cells keeps the data-space direction exact.
+        L = np.hypot(G[..., 0] / cx, G[..., 1] / cy)
+        norm = L if normalize else np.nanmax(np.where(np.isfinite(L), L, np.nan))
+        U = np.where((L > 0) & np.isfinite(L), -G[..., 0] / norm * 0.55, np.nan)
+        V = np.where((L > 0) & np.isfinite(L), -G[..., 1] / norm * 0.55, np.nan)
+    restore = _keep_limits(ax, surface)
+    q = ax.quiver(X, Y, U, V, angles="xy", scale_units="xy", scale=1, color="#5a6670", alpha=0.4,
+                  width=0.0022 * style.scale() ** 0.6, headwidth=4, headlength=4.5, zorder=2,
+                  pivot="middle")
+    restore()
+    return q
+
+
+def surface_3d(ax3d, surface, bounds=None, n=60):
+    """Draw a 2-D surface as a 3-D mesh (``ax3d`` from ``fig.add_subplot(projection="3d")``).
+
+    Log-level surfaces are drawn as ``log10(1 + f - f_min)`` so the valley is visible.
+
+    Returns:
+        The Poly3DCollection.
+    """
+    if surface.dim != 2:
+        raise ValueError(f"Invalid surface: {surface.name!r} is {surface.dim}-D (surface_3d needs 2-D)")
+    X, Y, Z = _grid(surface, bounds, n)
+    label = "$f$"
+    if surface.log_levels:
+        base = surface.min_value if surface.min_value is not None else np.nanmin(Z)
+        Z = np.log10(1 + np.maximum(Z - base, 0))
+        label = r"$\log_{10}(1 + f - f^*)$"
+    art = ax3d.plot_surface(X, Y, np.ma.masked_invalid(Z), cmap="viridis", linewidth=0,
+                            antialiased=True, alpha=0.9, rcount=n, ccount=n)
+    ax3d.set_xlabel("$x$")
+    ax3d.set_ylabel("$y$")
+    ax3d.set_zlabel(label)
+    return art
+
+
+# ----------------------------------------------------------------------------- curves vs step
+
+def _f_min(surface):
+    if surface.min_value is not None:
+        return float(surface.min_value)
+    if surface.minima:
+        return float(np.min(surface.f(np.asarray(surface.minima, dtype=float))))
+    return None
+
+
+def _loss_y(traj):
+    """(y array (R?, T+1), is_gap): loss - f_min where f_min is known, floored for log axes."""
+    fmin = _f_min(traj.surface)
+    y = traj.loss - fmin if fmin is not None else np.asarray(traj.loss, float)
+    return y, fmin is not None
+
+
+def _auto_log(y):
+    """Log scale when the data are positive and span more than two decades."""
+    y = np.asarray(y, float)
+    y = y[np.isfinite(y)]
+    if y.size == 0 or np.any(y < 0):
+        return False
+    pos = y[y > 0]
+    return pos.size > 0 and pos.max() / max(pos.min(), 1e-300) > 100
+
+
+def _floor(y, log):
+    if not log:
+        return y
+    with np.errstate(invalid="ignore"):
+        return np.where(np.isfinite(y), np.maximum(y, 1e-16), np.nan)
+
+
+def _fit_ylim(ax, gid, log):
+    """Cheap y-limits from the data of the axes' lines tagged ``gid``."""
+    ys = [np.asarray(l.get_ydata(), float) for l in ax.get_lines() if l.get_gid() == gid]
+    y = np.concatenate(ys) if ys else np.zeros(0)
+    y = y[np.isfinite(y) & ((y > 0) if log else True)]
+    if y.size == 0:
+        return
+    lo, hi = float(y.min()), float(y.max())
+    if log:
+        lo, hi = lo / 2, hi * 2
+    else:
+        pad = 0.06 * (hi - lo) if hi > lo else max(abs(hi) * 0.1, 1e-12)
+        lo, hi = lo - pad, hi + pad
+    ax.set_ylim(lo, hi)
+
+
+def _fit_xlim(ax, gid):
+    xs = [np.asarray(l.get_xdata(), float) for l in ax.get_lines() if l.get_gid() == gid]
+    x = np.concatenate(xs) if xs else np.zeros(0)
+    if x.size and np.isfinite(x).any():
+        ax.set_xlim(0, max(float(np.nanmax(x)), 1))
+
+
+def loss_curve(ax, traj, log=None, color=None, label=None):
+    """Draw ``loss - f_min`` (or the loss, if f_min is unknown) against the step.
+
+    Args:
+        ax: the Axes. traj: a Trajectory; batched gives one line per run (coloured by run).
+        log: log y-axis; ``None`` picks it when the values span > 2 decades and are >= 0.
+        color, label: line colour (default: the optimizer's) and legend label.
+
+    Returns:
+        A Line2D, or a list of them for a batched trajectory; refresh with :func:`update_loss_curve`.
+    """
+    y, is_gap = _loss_y(traj)
+    log = _auto_log(y) if log is None else bool(log)
+    if log:
+        ax.set_yscale("log")
+    y = _floor(y, log)
+    steps = np.arange(y.shape[-1])
+    color = color or style.color_for(traj.optimizer.name)
+    if traj.batched:
+        import matplotlib as mpl
+
+        cmap = mpl.colormaps["viridis"]
+        R = y.shape[0]
+        lines = [ax.plot(steps, y[r], color=cmap(r / max(R - 1, 1)), lw=1.2 * style.scale(),
+                         gid="lrviz-loss", label=label if r == 0 else None)[0] for r in range(R)]
+    else:
+        lines = ax.plot(steps, y, color=color, gid="lrviz-loss", label=label)
+    ax.set_xlabel("step $t$")
+    ax.set_ylabel(r"$f(x_t) - f^*$" if is_gap else r"loss $f(x_t)$")
+    _fit_xlim(ax, "lrviz-loss")
+    _fit_ylim(ax, "lrviz-loss", log)
+    return lines if traj.batched else lines[0]
+
+
+def update_loss_curve(line, traj):
+    """Refresh a single-run :func:`loss_curve` line from a new trajectory and refit the limits."""
+    ax = line.axes
+    log = ax.get_yscale() == "log"
+    y, _ = _loss_y(traj)
+    y = _run(y, traj, 0)
+    line.set_data(np.arange(y.size), _floor(y, log))
+    _fit_xlim(ax, "lrviz-loss")
+    _fit_ylim(ax, "lrviz-loss", log)
+    return line
+
+
+def _lr_array(traj_or_lr):
+    a = traj_or_lr.lr if hasattr(traj_or_lr, "lr") else traj_or_lr
+    return np.asarray(a, dtype=float)
+
+
+def lr_curve(ax, traj_or_lr_array, color=None, label=None):
+    """Draw the learning rate used at each step.
+
+    Args:
+        ax: the Axes. traj_or_lr_array: a Trajectory or an array of lr per step
+            (2-D: one line per row).
+        color, label: line colour and legend label.
+
+    Returns:
+        A Line2D (a list for 2-D input / batched trajectories); refresh with :func:`update_lr_curve`.
+    """
+    lr = _lr_array(traj_or_lr_array)
+    if color is None and hasattr(traj_or_lr_array, "optimizer"):
+        color = style.color_for(traj_or_lr_array.optimizer.name)
+    color = color or style.OKABE_ITO["blue"]
+    log = _auto_log(lr) and np.all(lr[np.isfinite(lr)] > 0)
+    if log:
+        ax.set_yscale("log")
+    rows = lr if lr.ndim == 2 else lr[None]
+    lines = [ax.plot(np.arange(r.size), r, color=color, gid="lrviz-lr",
+                     label=label if i == 0 else None)[0] for i, r in enumerate(rows)]
+    ax.set_xlabel("step $t$")
+    ax.set_ylabel(r"learning rate $\eta_t$")
+    _fit_xlim(ax, "lrviz-lr")
+    _fit_lr_ylim(ax, log)
+    return lines if lr.ndim == 2 else lines[0]
+
+
+def _fit_lr_ylim(ax, log):
+    if log:
+        _fit_ylim(ax, "lrviz-lr", True)
+        return
+    ys = [np.asarray(l.get_ydata(), float) for l in ax.get_lines() if l.get_gid() == "lrviz-lr"]
+    y = np.concatenate(ys) if ys else np.zeros(0)
+    y = y[np.isfinite(y)]
+    if y.size:  # learning rates start from 0 on a linear axis: their size is the point
+        top = float(y.max()) or 1.0
+        ax.set_ylim(0, top * 1.08)
+
+
+def update_lr_curve(line, traj):
+    """Refresh a single-run :func:`lr_curve` line from a Trajectory (or lr array) and refit."""
+    lr = _lr_array(traj)
+    lr = lr[0] if lr.ndim == 2 else lr
+    line.set_data(np.arange(lr.size), lr)
+    _fit_xlim(line.axes, "lrviz-lr")
+    _fit_lr_ylim(line.axes, line.axes.get_yscale() == "log")
+    return line
+
+
+def schedule_curve(ax, sched, steps, color=None, label=None):
+    """Draw a schedule's learning rate against the step.
+
+    Args:
+        ax: the Axes. sched: a callable of integer step arrays (``.name`` used as label).
+        steps: number of steps, or an array of steps.
+        color, label: line colour and legend label (default ``sched.name``).
+
+    Returns:
+        The Line2D.
+    """
+    t = np.arange(int(steps)) if np.ndim(steps) == 0 else np.asarray(steps)
+    lr = np.broadcast_to(np.asarray(sched(t), dtype=float), t.shape)
+    label = label if label is not None else getattr(sched, "name", None)
+    (line,) = ax.plot(t, lr, color=color or style.OKABE_ITO["blue"], gid="lrviz-lr", label=label)
+    ax.set_xlabel("step $t$")
+    ax.set_ylabel(r"learning rate $\eta_t$")
+    _fit_xlim(ax, "lrviz-lr")
+    _fit_lr_ylim(ax, ax.get_yscale() == "log")
+    return line
+
+
+# ----------------------------------------------------------------------------- look inside
+
+_NICE = {
+    "grad": r"gradient $g_t$",
+    "momentum_buffer": r"velocity $b_t$",
+    "exp_avg": r"$m_t$",
+    "exp_avg_sq": r"$v_t$",
+    "max_exp_avg_sq": r"$\max v_t$",
+    "m_hat": r"$\hat m_t$",
+    "v_hat": r"$\hat v_t$",
+    "sqrt_v_hat": r"$\sqrt{\hat v_t}$",
+    "square_avg": r"$E[g^2]_t$",
+    "sqrt_square_avg": r"RMS $\sqrt{E[g^2]_t}$",
+    "grad_avg": r"$E[g]_t$",
+    "sum": r"$\sum g^2$",
+    "sqrt_sum": r"$\sqrt{\sum g^2}$",
+    "acc_delta": r"$E[\Delta x^2]_t$",
+    "effective_lr": r"effective lr",
+}
+
+# Gradient-sized quantities share the left axis (m_hat vs sqrt(v_hat) is the Adam step
+# ratio at a glance); learning-rate-sized ones go to a log right axis.
+_DEFAULT_INTERNALS = {
+    "sgd": ("grad",),
+    "momentum": ("grad", "momentum_buffer"),
+    "nesterov": ("grad", "momentum_buffer"),
+    "rmsprop": ("grad", "sqrt_square_avg", "effective_lr"),
+    "adagrad": ("grad", "sqrt_sum", "effective_lr"),
+    "adadelta": ("grad", "sqrt_square_avg", "effective_lr"),
+    "adam": ("m_hat", "sqrt_v_hat", "effective_lr"),
+    "adamw": ("m_hat", "sqrt_v_hat", "effective_lr"),
+}
+_LR_UNITS = ("effective_lr",)
+
+
+def _quantities(traj, run):
+    """name -> (T+1 or T, dim) arrays: grad, state history, derived, and sqrt_* of squares."""
+    q = {"grad": _run(traj.grad, traj, run)}
+    q.update({k: _run(v, traj, run) for k, v in traj.state.items()})
+    q.update({k: _run(np.asarray(v), traj, run) for k, v in traj.derived().items()})
+    with np.errstate(invalid="ignore"):
+        for k in ("v_hat", "square_avg", "sum", "exp_avg_sq"):
+            if k in q:
+                q["sqrt_" + k] = np.sqrt(np.asarray(q[k], float))
+    return q
+
+
+def _scale_axis(ax, values):
+    """log if positive over > 1 decade; symlog if signed over > 3 decades; else linear."""
+    v = np.concatenate(values) if values else np.zeros(0)
+    v = v[np.isfinite(v)]
+    if v.size == 0:
+        return
+    a = np.abs(v[v != 0])
+    if a.size == 0:
+        return
+    if np.all(v > 0) and a.max() / a.min() > 10:
+        ax.set_yscale("log")
+    elif np.any(v < 0) and a.max() / np.median(a) > 30:
+        ax.set_yscale("symlog", linthresh=float(np.percentile(a, 20)))
+
+
+def _headroom(ax, frac):
+    """Raise the top y-limit by ``frac`` of the axis height, in whatever scale it has."""
+    ax.autoscale_view()
+    lo, hi = ax.get_ylim()
+    t = ax.yaxis.get_transform()
+    a, b = t.transform([lo, hi])
+    ax.set_ylim(lo, float(t.inverted().transform([b + frac / (1 - frac) * (b - a)])[0]))
+
+
+def internals(ax, traj, names=None, run=0) -> list:
+    """Draw the optimizer's internal variables against the step, one line per coordinate.
+
+    Quantities: ``grad``, the state history (``exp_avg``, ``square_avg``, ``sum`` ...),
+    ``traj.derived()`` (``m_hat``, ``v_hat``, ``effective_lr``) and square roots of the
+    squared averages (``sqrt_v_hat``, ``sqrt_square_avg``, ``sqrt_sum``: gradient units).
+    Colour = quantity, line style = coordinate (solid x, dashed y). ``effective_lr`` goes
+    on a log right-hand axis (``ax.twinx()``); the left axis is log / symlog when the
+    values span decades.
+
+    Args:
+        ax: the Axes. traj: a Trajectory (batched: run ``run``).
+        names: quantities to draw; ``None`` picks the informative ones for the optimizer
+            (adam: ``m_hat``, ``sqrt_v_hat``, ``effective_lr``).
+
+    Returns:
+        The list of Line2D (those on the twin axis included).
+    """
+    q = _quantities(traj, run)
+    if names is None:
+        names = [n for n in _DEFAULT_INTERNALS.get(traj.optimizer.name, ("grad",)) if n in q]
+    names = [names] if isinstance(names, str) else list(names)
+    unknown = [n for n in names if n not in q]
+    if unknown:
+        raise ValueError(f"Invalid names: {unknown} (available for {traj.optimizer.name}: {sorted(q)})")
+    palette = [style.OKABE_ITO[k] for k in ("blue", "vermillion", "bluish_green", "reddish_purple",
+                                            "orange", "sky_blue")]
+    left = [n for n in names if n not in _LR_UNITS]
+    right = [n for n in names if n in _LR_UNITS]
+    axr = ax.twinx() if (right and left) else None
+    lines, values = [], {ax: [], axr: []}
+    dim = traj.surface.dim
+    for i, name in enumerate(names):
+        target = axr if (name in _LR_UNITS and axr is not None) else ax
+        a = np.asarray(q[name], float)
+        values[target].append(a.ravel())
+        for d in range(dim):
+            coord = "" if dim == 1 else f" [{'xy'[d]}]"
+            (ln,) = target.plot(np.arange(a.shape[0]), a[:, d], ("-", "--", ":")[d % 3],
+                                color=palette[i % len(palette)], label=_NICE.get(name, name) + coord,
+                                gid=f"lrviz-internal:{name}:{d}", alpha=0.9 if target is ax else 0.75)
+            lines.append(ln)
+    _scale_axis(ax, values[ax])
+    ax.set_xlabel("step $t$")
+    ax.set_ylabel(", ".join(_NICE.get(n, n) for n in left) or _NICE.get(right[0], right[0]))
+    if axr is not None:
+        _scale_axis(axr, values[axr])
+        axr.set_ylabel(", ".join(_NICE.get(n, n) for n in right))
+        axr.grid(False)
+        axr.spines["right"].set_visible(True)
+    ax.set_title(f"inside {traj.optimizer.name}")
+    # Headroom on both y-axes so the legend (top, across) never covers a line: "best"
+    # cannot see the twin axis' lines, and a legend outside the axes can be clipped.
+    rows = -(-len(lines) // 3)
+    for a in (ax, axr):
+        if a is not None:
+            _headroom(a, 0.12 + 0.09 * rows)
+    ax.legend(lines, [ln.get_label() for ln in lines], loc="upper center", fontsize="small",
+              ncols=min(3, len(lines)))
+    if axr is not None:  # the legend lives on ax; keep it above the twin's lines
+        ax.set_zorder(axr.get_zorder() + 1)
+        ax.patch.set_visible(False)
+    return lines
+
+
+def update_internals(lines, traj, run=0) -> list:
+    """Refresh :func:`internals` lines from a new trajectory of the same optimizer.
+
+    Each line knows its quantity and coordinate (its gid); the y-limits are refit and
+    keep the headroom for the legend.
+    """
+    q = _quantities(traj, run)
+    axes = []
+    for ln in lines:
+        _, name, d = ln.get_gid().split(":")
+        a = np.asarray(q[name], float)[:, int(d)]
+        ln.set_data(np.arange(a.shape[0]), a)
+        if ln.axes not in axes:
+            axes.append(ln.axes)
+    rows = -(-len(lines) // 3)
+    for a in axes:
+        a.relim()
+        _headroom(a, 0.12 + 0.09 * rows)
+    return lines
+
+
+# ----------------------------------------------------------------------------- sweeps
+
+_CRIT_LABEL = {"sgd": "2/L", "momentum": r"2(1+$\beta$)/L", "nesterov": r"2(1+$\beta$)/((1+2$\beta$)L)"}
+
+
+def stability_map(ax, sweep_result, critical=None) -> dict:
+    """Final loss gap against the learning rate (log-log), points coloured by regime.
+
+    Runs that blew up are drawn as triangles on the top edge ("off the chart"). A dashed
+    line marks the tolerance, a vertical line the critical learning rate.
+
+    Args:
+        ax: the Axes. sweep_result: a :class:`~lrviz.analysis.SweepResult`.
+        critical: ``None``: computed with :func:`~lrviz.analysis.critical_lr` (drawn if it
+            exists, labelled "2/L" etc.); a number; a dict label -> lr; or ``False``: none.
+
+    Returns:
+        dict with ``points`` (regime -> PathCollection), ``line`` (Line2D through all runs),
+        ``critical`` (list of Line2D), ``tol`` (Line2D), ``legend``.
+    """
+    r = sweep_result
+    lr = np.asarray(r.lr, float)
+    gap = np.asarray(r.gap, float)
+    regimes = np.asarray(r.regime).astype(str)
+    ok = np.isfinite(gap) & (regimes != "diverging")
+    floor = 1e-16
+    vals = np.maximum(gap[ok], floor) if ok.any() else np.array([1.0])
+    top = max(float(vals.max()) * 30, 1.0)
+    y = np.where(ok, np.maximum(np.where(np.isfinite(gap), gap, top), floor), top)
+    order = np.argsort(lr)
+    (line,) = ax.plot(lr[order], y[order], "-", color="#9a9a9a", lw=1.0 * style.scale(), zorder=2)
+    points = {}
+    sc = style.scale()
+    for name in REGIMES:
+        m = regimes == name
+        if m.any():
+            points[name] = ax.scatter(lr[m], y[m], s=(28 if name != "diverging" else 40) * sc,
+                                      c=style.REGIME_COLORS[name], marker="^" if name == "diverging" else "o",
+                                      edgecolors="white", linewidths=0.5 * sc, zorder=3, label=name)
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_ylim(max(float(vals.min()) / 5, floor / 2), top * 3)
+    tol = ax.axhline(r.tol, color="#606060", ls="--", lw=1.0 * sc, zorder=1,
+                     label=f"tolerance {r.tol:g}")
+    crit_lines = []
+    if critical is None:
+        t = r.trajectory
+        c = critical_lr(t.surface, t.optimizer)
+        critical = {_CRIT_LABEL.get(t.optimizer.name, "critical lr"): c} if c else {}
+    elif critical is False:
+        critical = {}
+    elif not isinstance(critical, dict):
+        critical = {"critical lr": float(critical)}
+    for i, (lab, c) in enumerate(critical.items()):
+        cl = ax.axvline(c, color="black", lw=1.5 * sc, ls="-.", zorder=4)
+        # At the bottom: the top edge is where diverged runs sit.
+        ax.annotate(f"{lab} = {c:.3g}", xy=(c, 0), xycoords=("data", "axes fraction"), xytext=(5, 5 + 18 * i),
+                    textcoords="offset points", ha="left", va="bottom", fontsize="small",
+                    path_effects=[patheffects.withStroke(linewidth=3, foreground="white")])
+        crit_lines.append(cl)
+    ax.set_xlabel(r"learning rate $\eta$")
+    ax.set_ylabel(r"final $f(x_T) - f^*$")
+    ax.set_title(f"{r.trajectory.optimizer.name} on {r.trajectory.surface.name}, {r.trajectory.steps} steps")
+    legend = ax.legend(loc="best")
+    return {"points": points, "line": line, "critical": crit_lines, "tol": tol, "legend": legend}
