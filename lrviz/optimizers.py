@@ -150,6 +150,9 @@ def _check_lr(lr):
     return lr
 
 
+check_lr = _check_lr  # public: explorers validate a shared lr even when it is not used yet
+
+
 def _validate(name, hp):
     out = {}
     for key, value in hp.items():

@@ -1,0 +1,114 @@
+"""Figures that update fast: a live canvas where ipympl is available, a static image elsewhere.
+
+A ``LiveFigure`` owns one matplotlib figure and knows which artists change. An update sets
+their data and calls :meth:`LiveFigure.refresh`: it restores a cached background (the
+figure drawn with the changing artists hidden), draws just those artists and blits. A full
+redraw happens only when the layout changes (new limits, a new surface) or the canvas was
+redrawn by someone else (a resize). Under ``%matplotlib widget`` the canvas is an ipympl
+widget; under the inline backend or without ipympl the figure is shown as an image in an
+``Output`` widget, refreshed after each update; in plain Python (tests, scripts) it is an
+Agg canvas whose pixels are current when ``refresh`` returns.
+"""
+from __future__ import annotations
+
+import matplotlib
+
+__all__ = ["LiveFigure", "interactive_backend"]
+
+
+def interactive_backend() -> bool:
+    """True when matplotlib draws into ipympl widgets (``%matplotlib widget``)."""
+    backend = matplotlib.get_backend().lower()
+    return "ipympl" in backend or backend in ("widget", "module://ipympl.backend_nbagg")
+
+
+def _in_kernel() -> bool:
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    shell = get_ipython()
+    return shell is not None and getattr(shell, "kernel", None) is not None
+
+
+class LiveFigure:
+    """A figure plus the bookkeeping for blitting its changing artists."""
+
+    def __init__(self, figsize):
+        if interactive_backend():
+            import matplotlib.pyplot as plt
+
+            with plt.ioff():  # the explorer places the canvas widget itself
+                self.figure = plt.figure(figsize=figsize)
+            canvas = self.figure.canvas
+            for attr in ("header_visible", "footer_visible", "resizable"):
+                if hasattr(canvas, attr):
+                    setattr(canvas, attr, False)
+            self.view = canvas
+            self._output = None
+        else:
+            from matplotlib.backends.backend_agg import FigureCanvasAgg
+            from matplotlib.figure import Figure
+
+            self.figure = Figure(figsize=figsize)
+            FigureCanvasAgg(self.figure)
+            self._output = None
+            self.view = None
+            if _in_kernel():
+                import ipywidgets as w
+
+                self._output = self.view = w.Output()
+        self.dynamic = []
+        self._background = None
+        self._layout = None
+        self.figure.canvas.mpl_connect("draw_event", self._on_draw)
+        self._capturing = False
+
+    def _on_draw(self, event):
+        if not self._capturing:  # someone else redrew (resize, savefig): the cache is stale
+            self._background = None
+
+    def relayout(self):
+        """Forget the cached background; the next refresh draws everything once."""
+        self._background = None
+
+    def _capture(self):
+        canvas = self.figure.canvas
+        hidden = [a for a in self.dynamic if a.get_visible()]
+        for a in hidden:
+            a.set_visible(False)
+        self._capturing = True
+        try:
+            canvas.draw()
+            self._background = canvas.copy_from_bbox(self.figure.bbox)
+            self._layout = self._current_layout()
+        finally:
+            self._capturing = False
+            for a in hidden:
+                a.set_visible(True)
+
+    def _current_layout(self):
+        return [(ax.get_xlim(), ax.get_ylim(), ax.get_xscale(), ax.get_yscale()) for ax in self.figure.axes]
+
+    def refresh(self):
+        """Bring the pixels up to date with the artists' data (blitting where possible).
+
+        Limits or scales changed since the background was cached: draw everything once.
+        """
+        canvas = self.figure.canvas
+        if getattr(canvas, "supports_blit", False):
+            if self._background is None or self._layout != self._current_layout():
+                self._capture()
+            canvas.restore_region(self._background)
+            for a in self.dynamic:
+                if a.get_visible() and a.axes is not None:
+                    a.axes.draw_artist(a)
+            canvas.blit(self.figure.bbox)
+        else:
+            canvas.draw_idle()
+        if self._output is not None:
+            from IPython.display import display
+
+            with self._output:
+                self._output.clear_output(wait=True)
+                display(self.figure)

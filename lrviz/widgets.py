@@ -1,0 +1,451 @@
+"""Explorers: sliders wired to descend() and the plots. No math here.
+
+``explore()`` gives one descent with every control; ``race()`` several optimizers on one
+surface; ``schedule_explorer()`` a schedule against a constant learning rate on noisy
+gradients. They share :class:`BaseExplorer`: ``update(**params)`` is the one path that
+controls and code take. A bad value never raises out of it: the message shows beside the
+controls, the last good figure stays, and the explorer keeps working.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from . import analysis, plotting, style
+from .canvas import LiveFigure
+from .descent import descend
+from .optimizers import OPTIMIZERS, optimizer as make_optimizer
+from .schedules import schedule as make_schedule
+from .surfaces import SURFACES, Surface, surface as lookup_surface
+
+__all__ = ["BaseExplorer", "Explorer", "explore", "race", "Race", "schedule_explorer", "SCHEDULE_CHOICES"]
+
+# Schedules offered by the dropdown; "period" and "gamma" sliders fill in their arguments.
+SCHEDULE_CHOICES = ("constant", "step", "multistep", "exponential", "cosine", "linear", "onecycle")
+
+
+def schedule_kwargs(name, period, gamma, steps):
+    """The torch-named arguments a dropdown choice gets from the period / gamma sliders."""
+    period = max(int(period), 1)
+    return {
+        "constant": {},
+        "step": {"step_size": period, "gamma": gamma},
+        "multistep": {"milestones": [period, 2 * period], "gamma": gamma},
+        "exponential": {"gamma": gamma},
+        "cosine": {"T_max": period},
+        "linear": {"total_iters": period},
+        "onecycle": {"total_steps": max(int(steps), 1)},
+    }[name]
+
+
+# Hyperparameter sliders, shown only for optimizers that take them.
+_HYPER = {
+    "momentum": dict(kind="float", min=0.0, max=0.99, step=0.01, description="momentum β"),
+    "alpha": dict(kind="float", min=0.5, max=0.999, step=0.001, description="alpha (decay)"),
+    "rho": dict(kind="float", min=0.5, max=0.999, step=0.001, description="rho (decay)"),
+    "beta1": dict(kind="float", min=0.0, max=0.99, step=0.01, description="beta1"),
+    "beta2": dict(kind="float", min=0.5, max=0.9999, step=0.0001, description="beta2"),
+    "eps": dict(kind="log", min=-10, max=0, step=0.5, description="eps"),
+}
+
+
+def _wide():
+    """A new Layout for one control (a shared Layout would hide or show them all at once)."""
+    import ipywidgets as w
+
+    return w.Layout(width="330px")
+
+
+def _hyper_values(opt):
+    """Slider name -> value for an optimizer (betas split into beta1 / beta2)."""
+    hp = dict(opt.hyperparams)
+    if "betas" in hp:
+        hp["beta1"], hp["beta2"] = hp.pop("betas")
+    return {k: v for k, v in hp.items() if k in _HYPER}
+
+
+class BaseExplorer:
+    """Shared plumbing: parameters, the live figure, the message line and display()."""
+
+    _figsize = (11, 6.2)
+
+    def __init__(self):
+        import ipywidgets as w
+
+        self._w = w
+        self.live = LiveFigure(self._figsize)
+        self.message = ""
+        self._message = w.HTML(layout=w.Layout(min_height="1.5em"))
+        self._syncing = False
+
+    @property
+    def figure(self):
+        """The matplotlib Figure (current after every update)."""
+        return self.live.figure
+
+    def _show_message(self, text):
+        self.message = text
+        self._message.value = (f"<span style='color:#b00020'>⚠ {_escape(text)}</span>" if text else "")
+
+    def update(self, **params) -> bool:
+        """Apply new parameters (the same path the controls take). Returns False, and shows
+        the reason beside the controls, when a value is not allowed; nothing is changed then."""
+        try:
+            self._apply(params)
+        except (ValueError, TypeError, KeyError) as err:
+            self._show_message(str(err).strip("'\""))
+            return False
+        self._show_message("")
+        return True
+
+    def _on_control(self, **params):
+        if not self._syncing:
+            self.update(**params)
+
+    def _sync(self, widget, value):
+        """Set a control's value without re-entering update()."""
+        self._syncing = True
+        try:
+            widget.value = value
+        finally:
+            self._syncing = False
+
+    def _ipython_display_(self):
+        from IPython.display import display
+
+        display(self.widget)
+
+    def save_gif(self, path, fps=10, max_frames=60, dpi=80):
+        """Write the path panel of the current run(s) as a looping GIF and return ``path``.
+
+        Long runs are thinned to ``max_frames`` frames, so a GIF for slides stays small.
+        """
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+
+        from .animation import save_gif
+
+        runs = self._gif_runs()
+        surface = next(iter(runs.values()))[0].surface
+        fig = Figure(figsize=(5.5, 4.5))
+        FigureCanvasAgg(fig)
+        ax = fig.subplots()
+        self._draw_landscape(ax, surface)
+        draw = plotting.path_1d if surface.dim == 1 else plotting.path_2d
+        paths = {name: draw(ax, traj, color=color, label=name) for name, (traj, color) in runs.items()}
+        if len(runs) > 1:
+            ax.legend(loc="upper right", fontsize="small")
+        title = ax.set_title("")
+
+        def show(k):
+            for name, (traj, _) in runs.items():
+                plotting.set_path(paths[name], *self._uv(traj, k))
+            title.set_text(f"step {k}")
+
+        save_gif(fig, show, path, fps=fps, max_frames=max_frames, dpi=dpi, steps=self._frames_max())
+        return path
+
+    @staticmethod
+    def _draw_landscape(ax, s):
+        if s.dim == 1:
+            plotting.curve_1d(ax, s)
+        else:
+            plotting.contours_2d(ax, s)
+
+    @staticmethod
+    def _uv(traj, k):
+        """The path up to step k in plot coordinates: (x, f(x)) in 1-D, (x, y) in 2-D."""
+        if traj.surface.dim == 1:
+            return traj.x[:k + 1, 0], traj.loss[:k + 1]
+        return traj.x[:k + 1, 0], traj.x[:k + 1, 1]
+
+
+def _escape(text):
+    import html
+
+    return html.escape(text)
+
+
+class Explorer(BaseExplorer):
+    """One descent on a 1-D or 2-D surface with every control (see :func:`explore`)."""
+
+    def __init__(self, surface="rosenbrock", optimizer="sgd", lr=None, steps=100, x0=None,
+                 noise=0.0, seed=0, schedule="constant", period=None, gamma=0.5, tol=1e-6, **hyper):
+        super().__init__()
+        s = lookup_surface(surface) if not isinstance(surface, Surface) else surface
+        opt = make_optimizer(optimizer, **hyper)
+        self.params = dict(surface=s, optimizer=opt.name, hyper=dict(hyper), lr=None, steps=steps,
+                           x0=None, noise=noise, seed=seed, schedule=schedule,
+                           period=period or max(int(steps) // 3, 1), gamma=gamma, tol=tol)
+        self.params["lr"] = float(opt.hyperparams["lr"] if lr is None else lr)
+        self.params["x0"] = tuple(np.asarray(s.x0 if x0 is None else x0, float).ravel())
+        self.trajectory = self._compute(self.params)  # bad initial arguments raise here, as in descend()
+        self._build_controls()
+        self._build_figure()
+        self._render()
+
+    # ---- math calls (all computation happens in lrviz's lower layers)
+    def _compute(self, p):
+        opt = make_optimizer(p["optimizer"], **_torch_hyper(p["hyper"]))
+        lr = p["lr"]
+        if p["schedule"] != "constant":
+            lr = make_schedule(p["schedule"], lr=lr, **schedule_kwargs(p["schedule"], p["period"], p["gamma"], p["steps"]))
+        return descend(p["surface"], opt, x0=p["x0"], steps=p["steps"], lr=lr, noise=p["noise"], seed=p["seed"])
+
+    def _apply(self, changes):
+        p = dict(self.params, hyper=dict(self.params["hyper"]))
+        for key, value in changes.items():
+            if key == "expression":
+                p["surface"] = Surface.from_expression(value)
+            elif key == "surface":
+                p["surface"] = value if isinstance(value, Surface) else lookup_surface(value)
+            elif key == "optimizer":
+                name = make_optimizer(value).name
+                if name != p["optimizer"]:
+                    p["hyper"] = {}  # a new optimizer starts from its own defaults
+                p["optimizer"] = name
+            elif key in _HYPER or key in ("betas", "nesterov", "centered", "amsgrad", "dampening",
+                                          "weight_decay", "lr_decay", "initial_accumulator_value"):
+                p["hyper"][key] = value
+            elif key in p and key != "hyper":
+                p[key] = value
+            else:
+                raise ValueError(f"Unknown parameter {key!r}; use one of: expression, surface, optimizer, "
+                                 f"lr, steps, x0, noise, seed, schedule, period, gamma, tol, " + ", ".join(_HYPER))
+        new_surface = p["surface"] is not self.params["surface"]
+        if new_surface and "x0" not in changes:
+            p["x0"] = p["surface"].x0
+        if isinstance(p["x0"], (int, float)):
+            p["x0"] = (p["x0"],)
+        p["x0"] = tuple(np.asarray(p["x0"], float).ravel()) if p["x0"] is not None else None
+        traj = self._compute(p)
+        optimizer_changed = p["optimizer"] != self.params["optimizer"]
+        self.params, self.trajectory = p, traj
+        if new_surface:
+            self._build_figure()
+        elif optimizer_changed:
+            self._build_internals()
+        self._sync_controls()
+        self._render()
+
+    # ---- controls
+    def _build_controls(self):
+        w, p = self._w, self.params
+        self.controls = c = {}
+        c["surface"] = w.Dropdown(options=sorted(SURFACES), description="surface", layout=_wide())
+        c["expression"] = w.Text(placeholder="your own: x**4 - 3*x**2 + x", description="f(x, y) =", layout=_wide(),
+                                 continuous_update=False)
+        c["optimizer"] = w.Dropdown(options=list(OPTIMIZERS), description="optimizer", layout=_wide())
+        c["lr"] = w.FloatLogSlider(min=-5, max=1, step=0.05, description="lr", readout_format=".2e", layout=_wide())
+        for name, spec in _HYPER.items():
+            cls = w.FloatLogSlider if spec["kind"] == "log" else w.FloatSlider
+            kw = {k: v for k, v in spec.items() if k != "kind"}
+            if spec["kind"] == "log":
+                kw["readout_format"] = ".0e"
+            c[name] = cls(layout=_wide(), continuous_update=True, **kw)
+        c["schedule"] = w.Dropdown(options=SCHEDULE_CHOICES, description="schedule", layout=_wide())
+        c["period"] = w.IntSlider(min=1, max=1000, description="period", layout=_wide())
+        c["gamma"] = w.FloatSlider(min=0.01, max=0.999, step=0.01, description="gamma", layout=_wide())
+        c["noise"] = w.FloatSlider(min=0.0, max=5.0, step=0.05, description="grad noise", layout=_wide())
+        c["steps"] = w.IntSlider(min=1, max=1000, description="steps", layout=_wide())
+        c["x"] = w.FloatSlider(description="start x", step=0.01, layout=_wide())
+        c["y"] = w.FloatSlider(description="start y", step=0.01, layout=_wide())
+        for key, ctl in c.items():
+            ctl.observe(self._control_handler(key), names="value")
+        self._play = w.Play(min=0, interval=60, description="play")
+        self._frame = w.IntSlider(min=0, description="step", layout=w.Layout(width="420px"))
+        w.jslink((self._play, "value"), (self._frame, "value"))
+        self._frame.observe(lambda ch: self._syncing or self._show_frame(ch["new"], refresh=True), names="value")
+        step_btn = w.Button(description="step ▶", layout=w.Layout(width="80px"))
+        step_btn.on_click(lambda _: setattr(self._frame, "value", min(self._frame.value + 1, self._frame.max)))
+        reset_btn = w.Button(description="reset", layout=w.Layout(width="80px"))
+        reset_btn.on_click(lambda _: setattr(self._frame, "value", 0))
+        self._readout = w.HTML()
+        column = w.VBox([c[k] for k in ("surface", "expression", "optimizer", "lr", *_HYPER, "schedule", "period",
+                                        "gamma", "noise", "steps", "x", "y")] + [self._message],
+                        layout=w.Layout(width="350px"))
+        figure_view = self.live.view if self.live.view is not None else w.HTML("(figure: see ex.figure)")
+        self.widget = w.HBox([column, w.VBox([figure_view, w.HBox([self._play, self._frame, step_btn, reset_btn]),
+                                              self._readout])])
+        self._sync_controls()
+
+    def _control_handler(self, key):
+        def handler(change):
+            value = change["new"]
+            if key in ("x", "y"):
+                x0 = list(self.params["x0"])
+                x0["xy".index(key)] = value
+                self._on_control(x0=tuple(x0))
+            elif key == "expression":
+                if value.strip():
+                    self._on_control(expression=value)
+            else:
+                self._on_control(**{key: value})
+        return handler
+
+    def _sync_controls(self):
+        c, p = self.controls, self.params
+        s = p["surface"]
+        opt = make_optimizer(p["optimizer"], **_torch_hyper(p["hyper"]))
+        hyper = _hyper_values(opt)
+        if s.name in SURFACES:
+            self._sync(c["surface"], s.name)
+        self._sync(c["optimizer"], p["optimizer"])
+        self._sync(c["lr"], p["lr"])
+        for name in _HYPER:
+            c[name].layout.display = None if name in hyper else "none"
+            if name in hyper:
+                self._sync(c[name], float(hyper[name]))
+        self._sync(c["schedule"], p["schedule"])
+        c["period"].max = max(int(p["steps"]), 1)
+        self._sync(c["period"], min(int(p["period"]), c["period"].max))
+        for key in ("period", "gamma"):
+            c[key].layout.display = None if p["schedule"] != "constant" else "none"
+        self._sync(c["gamma"], float(p["gamma"]))
+        self._sync(c["noise"], float(p["noise"]))
+        self._sync(c["steps"], int(p["steps"]))
+        for i, key in enumerate("xy"):
+            if i < s.dim:
+                lo, hi = s.bounds[i]
+                c[key].min, c[key].max = min(lo, p["x0"][i]), max(hi, p["x0"][i])
+                self._sync(c[key], float(p["x0"][i]))
+            c[key].layout.display = None if i < s.dim else "none"
+        self._frame.max = self._play.max = int(p["steps"])
+        self._sync(self._frame, int(p["steps"]))
+        self._sync(self._play, int(p["steps"]))
+
+    # ---- figure
+    def _build_figure(self):
+        fig, s, traj = self.figure, self.params["surface"], self.trajectory
+        fig.clear()
+        self._int_twins = []
+        gs = fig.add_gridspec(3, 2, width_ratios=(1.45, 1), hspace=0.65, wspace=0.25)
+        self.ax_path = fig.add_subplot(gs[:, 0])
+        self.ax_loss, self.ax_lr, self.ax_int = (fig.add_subplot(gs[i, 1]) for i in range(3))
+        self._draw_landscape(self.ax_path, s)
+        if s.dim == 1:
+            self._path = plotting.path_1d(self.ax_path, traj)
+            self._tangent = plotting.tangent_1d(self.ax_path, s, traj.x[-1, 0])
+        else:
+            self._path = plotting.path_2d(self.ax_path, traj)
+            self._tangent = None
+            fig.canvas.mpl_connect("button_press_event", self._on_click)
+        self._title = self.ax_path.set_title("")
+        self._loss = plotting.loss_curve(self.ax_loss, traj)
+        self._lr = plotting.lr_curve(self.ax_lr, traj)
+        self._cursors = [ax.axvline(0, color="0.4", lw=1, ls=":") for ax in (self.ax_loss, self.ax_lr)]
+        self._build_internals()
+
+    def _build_internals(self):
+        for twin in getattr(self, "_int_twins", ()):  # internals() may add a right-hand axis
+            twin.remove()
+        self.ax_int.clear()
+        before = set(self.figure.axes)
+        self._internals = plotting.internals(self.ax_int, self.trajectory)
+        self._int_twins = [a for a in self.figure.axes if a not in before]
+        self._cursors = self._cursors[:2] + [self.ax_int.axvline(0, color="0.4", lw=1, ls=":")]
+        self._set_dynamic()
+
+    def _set_dynamic(self):
+        dyn = [*self._path, self._title, self._loss, self._lr, *self._internals, *self._cursors]
+        if self._tangent is not None:
+            dyn.append(self._tangent)
+        self.live.dynamic = dyn
+        self.live.relayout()
+
+    def _on_click(self, event):
+        if event.inaxes is self.ax_path and event.xdata is not None and self._toolbar_idle():
+            self.update(x0=(event.xdata, event.ydata))
+
+    def _toolbar_idle(self):
+        tb = getattr(self.figure.canvas, "toolbar", None)
+        return tb is None or not getattr(tb, "mode", "")
+
+    def _render(self):
+        traj = self.trajectory
+        plotting.update_loss_curve(self._loss, traj)
+        plotting.update_lr_curve(self._lr, traj)
+        plotting.update_internals(self._internals, traj)
+        self._readout.value = self._readout_html()
+        self._show_frame(traj.steps, refresh=True)
+
+    def _frames_max(self):
+        return self.trajectory.steps
+
+    def _gif_runs(self):
+        return {self.params["optimizer"]: (self.trajectory, None)}
+
+    def _show_frame(self, k, refresh=False):
+        traj, s = self.trajectory, self.params["surface"]
+        k = int(min(max(k, 0), traj.steps))
+        plotting.set_path(self._path, *self._uv(traj, k))
+        if s.dim == 1:
+            plotting.set_tangent(self._tangent, s, traj.x[k, 0])
+        for line in self._cursors:
+            line.set_xdata([k, k])
+        self._title.set_text(f"{self.params['optimizer']}, lr = {self.params['lr']:.3g}:  "
+                             f"step {k}, loss {traj.loss[k]:.4g}")
+        if refresh:
+            self.live.refresh()
+
+    def _readout_html(self):
+        traj, p = self.trajectory, self.params
+        summary = readout(traj, p["optimizer"], p["tol"])
+        return "<br>".join(f"<b>{k}</b>: {v}" for k, v in summary.items())
+
+
+def readout(traj, optimizer_name, tol=1e-6):
+    """The numbers an explorer shows under its figure, as label -> text."""
+    hit = analysis.steps_to_tolerance(traj, tol)
+    out = {
+        "final loss": f"{traj.final_loss:.4g}",
+        f"steps to loss gap ≤ {tol:g}": "not reached" if hit is None else str(hit),
+        "regime": analysis.regime(traj, tol),
+    }
+    if traj.diverged:
+        out["diverged"] = f"at step {traj.diverged_at} (stopped at its last finite point)"
+    crit = analysis.critical_lr(traj.surface, traj.optimizer)
+    if crit is not None:
+        out["critical lr"] = f"{crit:.4g} (plain/heavy-ball GD diverges above it near the minimum)"
+    return out
+
+
+def _torch_hyper(hyper):
+    """Slider values -> optimizer() arguments (beta1 / beta2 become betas)."""
+    hp = dict(hyper)
+    if "beta1" in hp or "beta2" in hp:
+        b1, b2 = hp.pop("beta1", None), hp.pop("beta2", None)
+        old = hp.get("betas", (0.9, 0.999))
+        hp["betas"] = (old[0] if b1 is None else b1, old[1] if b2 is None else b2)
+    return hp
+
+
+def explore(surface="rosenbrock", optimizer="sgd", lr=None, steps=100, **kwargs) -> Explorer:
+    """An explorer for one descent: sliders for lr, the optimizer and its hyperparameters,
+    a schedule, gradient noise, steps and the start; Play / step / reset; a readout.
+
+    >>> ex = explore("quartic", optimizer="sgd", lr=0.01, steps=50)   # doctest: +SKIP
+    >>> ex.update(lr=0.1, optimizer="adam")                           # doctest: +SKIP
+    """
+    return Explorer(surface, optimizer=optimizer, lr=lr, steps=steps, **kwargs)
+
+
+def race(*args, **kwargs):
+    """Several optimizers animated together on one surface (see :mod:`lrviz.race`)."""
+    from .racing import Race
+
+    return Race(*args, **kwargs)
+
+
+def schedule_explorer(*args, **kwargs):
+    """A schedule's lr(t) and its effect on a noisy descent next to a constant lr."""
+    from .racing import ScheduleExplorer
+
+    return ScheduleExplorer(*args, **kwargs)
+
+
+def __getattr__(name):
+    if name == "Race":
+        from .racing import Race
+
+        return Race
+    raise AttributeError(name)
