@@ -553,7 +553,26 @@ def _floor(y, log):
         return np.where(np.isfinite(y), np.maximum(y, 1e-16), np.nan)
 
 
-def _fit_ylim(ax, gid, log):
+def _set_ylim(ax, lo, hi, sticky=False):
+    """Set y-limits; ``sticky`` keeps the current ones while [lo, hi] fits them well.
+
+    Live updates pass ``sticky=True``: limits that stay put let an explorer blit the new
+    lines over its cached background instead of redrawing the whole figure. The limits
+    change only when the data leave them or shrink to under a third of the axis, and then
+    with slack so that the next small change fits again.
+    """
+    t = ax.yaxis.get_transform()
+    (a, b), (clo, chi) = t.transform([lo, hi]), t.transform(ax.get_ylim())
+    if sticky and np.all(np.isfinite([a, b, clo, chi])) and clo <= a and b <= chi and (b - a) >= (chi - clo) / 3:
+        return
+    if sticky:
+        slack = 0.4 * (b - a) if b > a else 0.5
+        bottom = a if (lo == 0 and ax.get_yscale() == "linear") else a - slack  # lr axes start at 0
+        lo, hi = t.inverted().transform([bottom, b + slack])
+    ax.set_ylim(float(lo), float(hi))
+
+
+def _fit_ylim(ax, gid, log, sticky=False):
     """Cheap y-limits from the data of the axes' lines tagged ``gid``."""
     ys = [np.asarray(l.get_ydata(), float) for l in ax.get_lines() if l.get_gid() == gid]
     y = np.concatenate(ys) if ys else np.zeros(0)
@@ -566,7 +585,7 @@ def _fit_ylim(ax, gid, log):
     else:
         pad = 0.06 * (hi - lo) if hi > lo else max(abs(hi) * 0.1, 1e-12)
         lo, hi = lo - pad, hi + pad
-    ax.set_ylim(lo, hi)
+    _set_ylim(ax, lo, hi, sticky)
 
 
 def _fit_xlim(ax, gid):
@@ -618,7 +637,7 @@ def update_loss_curve(line, traj):
     y = _run(y, traj, 0)
     line.set_data(np.arange(y.size), _floor(y, log))
     _fit_xlim(ax, "lrviz-loss")
-    _fit_ylim(ax, "lrviz-loss", log)
+    _fit_ylim(ax, "lrviz-loss", log, sticky=True)
     return line
 
 
@@ -655,16 +674,16 @@ def lr_curve(ax, traj_or_lr_array, color=None, label=None):
     return lines if lr.ndim == 2 else lines[0]
 
 
-def _fit_lr_ylim(ax, log):
+def _fit_lr_ylim(ax, log, sticky=False):
     if log:
-        _fit_ylim(ax, "lrviz-lr", True)
+        _fit_ylim(ax, "lrviz-lr", True, sticky)
         return
     ys = [np.asarray(l.get_ydata(), float) for l in ax.get_lines() if l.get_gid() == "lrviz-lr"]
     y = np.concatenate(ys) if ys else np.zeros(0)
     y = y[np.isfinite(y)]
     if y.size:  # learning rates start from 0 on a linear axis: their size is the point
         top = float(y.max()) or 1.0
-        ax.set_ylim(0, top * 1.08)
+        _set_ylim(ax, 0, top * 1.08, sticky)
 
 
 def update_lr_curve(line, traj):
@@ -673,7 +692,7 @@ def update_lr_curve(line, traj):
     lr = lr[0] if lr.ndim == 2 else lr
     line.set_data(np.arange(lr.size), lr)
     _fit_xlim(line.axes, "lrviz-lr")
-    _fit_lr_ylim(line.axes, line.axes.get_yscale() == "log")
+    _fit_lr_ylim(line.axes, line.axes.get_yscale() == "log", sticky=True)
     return line
 
 
@@ -851,8 +870,20 @@ def update_internals(lines, traj, run=0) -> list:
             axes.append(ln.axes)
     rows = -(-len(lines) // 3)
     for a in axes:
-        a.relim()
-        _headroom(a, 0.12 + 0.09 * rows)
+        ys = [np.asarray(ln.get_ydata(), float) for ln in lines if ln.axes is a]
+        y = np.concatenate(ys)
+        log = a.get_yscale() == "log"
+        y = y[np.isfinite(y) & ((y > 0) if log else True)]
+        if y.size == 0:
+            continue
+        t = a.yaxis.get_transform()
+        lo, hi = t.transform([y.min(), y.max()])
+        if hi <= lo:
+            hi = lo + 1.0
+        frac = 0.12 + 0.09 * rows  # headroom above the lines for the legend, as internals() leaves
+        pad = 0.05 * (hi - lo)
+        lo, hi = lo - pad, hi + pad + frac / (1 - frac) * (hi - lo + 2 * pad)
+        _set_ylim(a, *t.inverted().transform([lo, hi]), sticky=True)
     return lines
 
 

@@ -119,8 +119,8 @@ class Race(_TwoPanel):
             ctl.observe(lambda ch, key=key: self._on_control(**{key: ch["new"]}), names="value")
         self._board = w.HTML()
         figure_view = self.live.view if self.live.view is not None else w.HTML("(figure: see race.figure)")
-        self.widget = w.HBox([w.VBox([*c.values(), self._message], layout=w.Layout(width="350px")),
-                              w.VBox([figure_view, self._frame_controls(), self._board])])
+        self.widget = w.VBox([w.HBox(list(c.values())[:2]), w.HBox(list(c.values())[2:]), self._message,
+                              figure_view, self._frame_controls(), self._board])
 
     def _build_figure(self):
         fig, s = self.figure, self.params["surface"]
@@ -222,8 +222,8 @@ class ScheduleExplorer(_TwoPanel):
             ctl.observe(lambda ch, key=key: self._on_control(**{key: ch["new"]}), names="value")
         self._readout = w.HTML()
         figure_view = self.live.view if self.live.view is not None else w.HTML("(figure: see .figure)")
-        self.widget = w.HBox([w.VBox([*c.values(), self._message], layout=w.Layout(width="350px")),
-                              w.VBox([figure_view, self._frame_controls(), self._readout])])
+        self.widget = w.VBox([w.GridBox(list(c.values()), layout=w.Layout(grid_template_columns="repeat(3, 340px)")),
+                              self._message, figure_view, self._frame_controls(), self._readout])
 
     def _build_figure(self):
         fig, s = self.figure, self.params["surface"]

@@ -66,13 +66,14 @@ def _hyper_values(opt):
 class BaseExplorer:
     """Shared plumbing: parameters, the live figure, the message line and display()."""
 
-    _figsize = (11, 6.2)
+    # Figure size per style: the classroom style's big fonts need more room.
+    _figsize = {"notebook": (11, 6.5), "classroom": (13, 8.5)}
 
     def __init__(self):
         import ipywidgets as w
 
         self._w = w
-        self.live = LiveFigure(self._figsize)
+        self.live = LiveFigure(self._figsize.get(style.current_style(), self._figsize["notebook"]))
         self.message = ""
         self._message = w.HTML(layout=w.Layout(min_height="1.5em"))
         self._syncing = False
@@ -93,6 +94,9 @@ class BaseExplorer:
             self._apply(params)
         except (ValueError, TypeError, KeyError) as err:
             self._show_message(str(err).strip("'\""))
+            return False
+        except Exception as err:  # a slider must never break the notebook: report, keep going
+            self._show_message(f"Unexpected {type(err).__name__}: {err} (please report this)")
             return False
         self._show_message("")
         return True
@@ -260,12 +264,13 @@ class Explorer(BaseExplorer):
         reset_btn = w.Button(description="reset", layout=w.Layout(width="80px"))
         reset_btn.on_click(lambda _: setattr(self._frame, "value", 0))
         self._readout = w.HTML()
-        column = w.VBox([c[k] for k in ("surface", "expression", "optimizer", "lr", *_HYPER, "schedule", "period",
-                                        "gamma", "noise", "steps", "x", "y")] + [self._message],
-                        layout=w.Layout(width="350px"))
+        order = ("surface", "optimizer", "lr", "expression", "schedule", "steps", *_HYPER, "period", "gamma",
+                 "noise", "x", "y")
+        grid = w.GridBox([c[k] for k in order], layout=w.Layout(grid_template_columns="repeat(3, 340px)"))
         figure_view = self.live.view if self.live.view is not None else w.HTML("(figure: see ex.figure)")
-        self.widget = w.HBox([column, w.VBox([figure_view, w.HBox([self._play, self._frame, step_btn, reset_btn]),
-                                              self._readout])])
+        # Controls above, figure below at full width: it stays large on a projector.
+        self.widget = w.VBox([grid, self._message, figure_view,
+                              w.HBox([self._play, self._frame, step_btn, reset_btn]), self._readout])
         self._sync_controls()
 
     def _control_handler(self, key):
@@ -318,7 +323,7 @@ class Explorer(BaseExplorer):
         fig, s, traj = self.figure, self.params["surface"], self.trajectory
         fig.clear()
         self._int_twins = []
-        gs = fig.add_gridspec(3, 2, width_ratios=(1.45, 1), hspace=0.65, wspace=0.25)
+        gs = fig.add_gridspec(3, 2, width_ratios=(1.3, 1))
         self.ax_path = fig.add_subplot(gs[:, 0])
         self.ax_loss, self.ax_lr, self.ax_int = (fig.add_subplot(gs[i, 1]) for i in range(3))
         self._draw_landscape(self.ax_path, s)
@@ -382,8 +387,8 @@ class Explorer(BaseExplorer):
             plotting.set_tangent(self._tangent, s, traj.x[k, 0])
         for line in self._cursors:
             line.set_xdata([k, k])
-        self._title.set_text(f"{self.params['optimizer']}, lr = {self.params['lr']:.3g}:  "
-                             f"step {k}, loss {traj.loss[k]:.4g}")
+        self._title.set_text(f"{self.params['optimizer']}  lr={self.params['lr']:.2g}  step {k}  "
+                             f"loss {traj.loss[k]:.3g}")
         if refresh:
             self.live.refresh()
 

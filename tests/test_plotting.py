@@ -312,3 +312,15 @@ def test_subplots_is_a_static_figure_outside_pyplot():
     assert len(axes) == 2 and fig.canvas.__class__.__name__ == "FigureCanvasAgg"
     fig.canvas.draw()
     assert fig.get_layout_engine() is not None  # constrained layout keeps projector fonts inside
+
+
+def test_repeated_internals_updates_keep_the_limits_steady():
+    a = lrviz.descend("rosenbrock", "adam", lr=1e-2, steps=200)
+    ax = _ax()
+    lines = P.internals(ax, a)
+    P.update_internals(lines, a)
+    first = [x.get_ylim() for x in ax.figure.axes]
+    for _ in range(30):
+        P.update_internals(lines, a)
+    assert [x.get_ylim() for x in ax.figure.axes] == first
+    ax.figure.canvas.draw()
