@@ -21,10 +21,6 @@ from .surfaces import Surface, surface as _lookup_surface
 
 __all__ = ["Trajectory", "descend"]
 
-# How often (in steps) the loop checks whether every run has already overflowed.
-_ALL_DIVERGED_CHECK_EVERY = 16
-
-
 @dataclass(frozen=True)
 class Trajectory:
     """The record of one or many descents.
@@ -223,11 +219,11 @@ def descend(surface, optimizer="sgd", x0=None, steps=100, lr=None, noise=0.0, se
     rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
     z = rng.standard_normal((steps, s.dim)) * noise if noise > 0 else None
 
-    x_hist, loss, g_hist, hist = _loop(s, opt, np.repeat(start, runs // start.shape[0], axis=0),
+    x_hist, loss, g_hist, hist, first_bad = _loop(s, opt, np.repeat(start, runs // start.shape[0], axis=0),
                                                   steps, lr_table, z)
     lr_hist = np.broadcast_to(lr_table if np.ndim(lr_table) == 3 else np.reshape(lr_table, (1, -1, 1)),
                               (steps, runs, 1))[..., 0]
-    diverged_at = _freeze_diverged(x_hist, loss, g_hist, hist)
+    diverged_at = _freeze_diverged(x_hist, loss, g_hist, hist, first_bad)
 
     def out(a):  # time-major (T, R, ...) -> (R, T, ...), without the runs axis for one run
         a = np.moveaxis(a, 0, 1)
@@ -242,7 +238,12 @@ def descend(surface, optimizer="sgd", x0=None, steps=100, lr=None, noise=0.0, se
 
 
 def _loop(s, opt, x, steps, lr_table, z):
-    """The step loop, time-major so each step writes contiguous rows."""
+    """The step loop, time-major so each step writes contiguous rows.
+
+    Returns the histories and, per run, the first step whose loss is not finite (-1: none).
+    A non-finite point always gives a non-finite loss, so watching the loss (one number
+    per run and step) finds overflow without scanning the whole record afterwards.
+    """
     runs, dim = x.shape
     x_hist = np.empty((steps + 1, runs, dim))
     loss = np.empty((steps + 1, runs))
@@ -250,12 +251,13 @@ def _loop(s, opt, x, steps, lr_table, z):
     state = opt.init(x)
     hist = {k: np.empty((steps + 1, runs, dim)) for k in opt.state_names}
     scheduled = isinstance(lr_table, np.ndarray) and lr_table.ndim == 3
-    stopped = steps
+    first_bad = np.full(runs, -1)
     with np.errstate(all="ignore"):  # overflow is detected and reported, not warned about
         x_hist[0] = x
         loss[0] = s.f(x)
         for k in opt.state_names:
             hist[k][0] = getattr(state, k)
+        _mark(first_bad, loss[0], 0)
         for t in range(steps):
             g = s.grad(x)
             if z is not None:
@@ -267,30 +269,35 @@ def _loop(s, opt, x, steps, lr_table, z):
             loss[t + 1] = s.f(x)
             for k in opt.state_names:
                 hist[k][t + 1] = getattr(state, k)
-            if t % _ALL_DIVERGED_CHECK_EVERY == 0 and not np.isfinite(loss[t + 1]).any():
-                stopped = t + 1
+            if _mark(first_bad, loss[t + 1], t + 1) and (first_bad >= 0).all():
+                _fill_rest(t + 1, x_hist, loss, g_hist, hist)  # every run is over: skip the rest
                 break
-    if stopped < steps:  # every run overflowed: the rest of the record is filled by the freeze
-        x_hist[stopped + 1:] = np.nan
-        loss[stopped + 1:] = np.nan
-        g_hist[stopped:] = np.nan
-        for v in hist.values():
-            v[stopped + 1:] = np.nan
-    return x_hist, loss, g_hist, hist
+    return x_hist, loss, g_hist, hist, first_bad
 
 
-def _freeze_diverged(x_hist, loss, g_hist, hist):
-    """Hold each overflowed run at its last finite point; return diverged_at per run (-1: never).
+def _mark(first_bad, loss_row, t):
+    """Record step t for runs whose loss just stopped being finite; True if any did."""
+    bad = ~np.isfinite(loss_row)
+    if not bad.any():
+        return False
+    first_bad[bad & (first_bad < 0)] = t
+    return True
+
+
+def _fill_rest(t, x_hist, loss, g_hist, hist):
+    x_hist[t + 1:] = np.nan
+    loss[t + 1:] = np.nan
+    g_hist[t:] = np.nan
+    for v in hist.values():
+        v[t + 1:] = np.nan
+
+
+def _freeze_diverged(x_hist, loss, g_hist, hist, first_bad):
+    """Hold each overflowed run at its last finite point.
 
     Vectorized over the diverged runs, since a sweep may have thousands of them.
     """
-    with np.errstate(all="ignore"):
-        bad = ~(np.isfinite(loss) & np.isfinite(x_hist).all(axis=-1))
-        for v in hist.values():
-            bad |= ~np.isfinite(v).all(axis=-1)
-    diverged = bad.any(axis=0)
-    first_bad = np.where(diverged, bad.argmax(axis=0), -1)
-    cols = np.flatnonzero(diverged)
+    cols = np.flatnonzero(first_bad >= 0)
     if cols.size:
         k = first_bad[cols]
         hold = np.minimum(np.arange(loss.shape[0])[:, None], np.maximum(k - 1, 0)[None, :])
