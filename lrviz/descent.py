@@ -83,11 +83,17 @@ class Trajectory:
         """Optimizer-specific views of the state history (bias-corrected moments,
         effective per-coordinate learning rate ...), shaped like ``state`` entries.
 
-        Entry 0 (before any step) uses step count 0 and the first step's lr.
+        Entry 0 (the initial state, before any step) is NaN: bias corrections and step
+        sizes are undefined there (e.g. RMSProp's lr / eps from a zero average), and a
+        plot should not show them.
         """
         t = np.arange(self.steps + 1).reshape(-1, 1)
         lr = np.concatenate([self.lr[..., :1], self.lr], axis=-1)[..., None]
-        return self.optimizer.derived(self.state, t, lr)
+        with np.errstate(all="ignore"):
+            out = self.optimizer.derived(self.state, t, lr)
+        for v in out.values():
+            v[..., 0, :] = np.nan
+        return out
 
 
 def _check_steps(steps):

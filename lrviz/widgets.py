@@ -29,7 +29,8 @@ def schedule_kwargs(name, period, gamma, steps):
     return {
         "constant": {},
         "step": {"step_size": period, "gamma": gamma},
-        "multistep": {"milestones": [period, 2 * period], "gamma": gamma},
+        # the tutorial's proportions: period 400 gives milestones [400, 700]
+        "multistep": {"milestones": [period, period + max(round(0.75 * period), 1)], "gamma": gamma},
         "exponential": {"gamma": gamma},
         "cosine": {"T_max": period},
         "linear": {"total_iters": period},
@@ -189,11 +190,12 @@ class Explorer(BaseExplorer):
 
     # ---- math calls (all computation happens in lrviz's lower layers)
     def _compute(self, p):
-        opt = make_optimizer(p["optimizer"], **_torch_hyper(p["hyper"]))
         lr = p["lr"]
         if p["schedule"] != "constant":
             lr = make_schedule(p["schedule"], lr=lr, **schedule_kwargs(p["schedule"], p["period"], p["gamma"], p["steps"]))
-        return descend(p["surface"], opt, x0=p["x0"], steps=p["steps"], lr=lr, noise=p["noise"], seed=p["seed"])
+        # the optimizer carries the lr actually used, so trajectory.optimizer reads true
+        opt = make_optimizer(p["optimizer"], **_torch_hyper(p["hyper"]), lr=lr)
+        return descend(p["surface"], opt, x0=p["x0"], steps=p["steps"], noise=p["noise"], seed=p["seed"])
 
     def _apply(self, changes):
         p = dict(self.params, hyper=dict(self.params["hyper"]))

@@ -180,3 +180,12 @@ def test_valid_input_never_raises_or_warns(name, opt, lr, scale, direction, nois
         traj = descend(s, opt, x0=x0, lr=lr, steps=25, noise=noise, seed=0)
         lrviz.regime(traj)
     assert np.all(np.isfinite(traj.x))
+
+
+def test_derived_quantities_are_nan_before_the_first_step():
+    traj = descend("valley", "rmsprop", lr=0.01, steps=5)
+    eff = traj.derived()["effective_lr"]
+    assert np.isnan(eff[0]).all() and np.isfinite(eff[1:]).all()
+    # step 1 of RMSProp from v = 0: v_1 = (1 - alpha) g^2, so lr / (sqrt(v_1) + eps)
+    g = traj.grad[0]
+    np.testing.assert_allclose(eff[1], 0.01 / (np.sqrt(0.01 * g**2) + 1e-8))
