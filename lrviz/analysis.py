@@ -76,18 +76,27 @@ def _gap(traj, target):
     return traj.loss - _target(traj, target)
 
 
-def steps_to_tolerance(traj: Trajectory, tol=1e-6, target=None):
-    """First step ``t`` with ``loss_t - f_min <= tol``.
+def steps_to_tolerance(traj: Trajectory, tol=1e-6, target=None, stay=False):
+    """First step ``t`` with ``loss_t - f_min <= tol`` (with ``stay``: from which it holds to the end).
 
     ``f_min`` is ``target``, else the surface's ``min_value``, else f at its listed minima.
+    A run with a large lr can touch the tolerance and bounce away again; ``stay=True``
+    counts only a finish it keeps, which is what sweeps, tuning and races rank by.
     Returns an int or ``None`` for one run; an int array with ``-1`` (never) for many.
 
     >>> t = descend("parabola", "sgd", x0=(1.0,), lr=0.25, steps=50)
     >>> steps_to_tolerance(t, tol=1e-6)   # x_t = 0.5^t, f = x^2 = 0.25^t <= 1e-6 from t = 10
     10
     """
-    reached = _gap(traj, target) <= tol
-    first = np.where(reached.any(axis=-1), reached.argmax(axis=-1), -1)
+    with np.errstate(invalid="ignore"):
+        reached = _gap(traj, target) <= tol  # NaN never counts as reached
+    if stay:
+        # the step after the last one above tolerance, if the run ends below it
+        above = ~reached
+        last_above = above.shape[-1] - 1 - np.argmax(above[..., ::-1], axis=-1)
+        first = np.where(~above.any(axis=-1), 0, np.where(above[..., -1], -1, last_above + 1))
+    else:
+        first = np.where(reached.any(axis=-1), reached.argmax(axis=-1), -1)
     if traj.batched:
         return first
     return None if first < 0 else int(first)
@@ -99,7 +108,8 @@ def regime(traj: Trajectory, tol=1e-6, target=None):
     - diverging: it overflowed, or its final loss gap exceeds the initial one;
     - oscillating: otherwise, if most consecutive steps (ignoring negligible ones) point
       against each other (``(x_{t+1}-x_t) . (x_t-x_{t-1}) < 0``), i.e. it bounces across a valley;
-    - converging: otherwise, if it reached ``loss - f_min <= tol``;
+    - converging: otherwise, if it ended within ``tol`` of a minimum's loss: the listed
+      minimum nearest to its last point (a local minimum counts), or ``target`` if given;
     - too slow: it neither diverged, bounced, nor reached the tolerance.
 
     Returns a str for one run, an array of str for many.
@@ -107,7 +117,13 @@ def regime(traj: Trajectory, tol=1e-6, target=None):
     >>> regime(descend("scaled_parabola", "sgd", x0=(1.0,), lr=0.15, steps=100))  # 1/10 < lr < 2/10
     'oscillating'
     """
-    gap = _gap(traj, target)
+    s = traj.surface
+    if target is None and s.minima:
+        minima = np.asarray(s.minima, dtype=float)
+        nearest = np.argmin(np.linalg.norm(traj.final_x[..., None, :] - minima, axis=-1), axis=-1)
+        gap = traj.loss - s.f(minima)[nearest][..., None]
+    else:
+        gap = _gap(traj, target)
     g0, g1 = gap[..., 0], gap[..., -1]
     diverging = np.asarray(traj.diverged) | (g1 > np.maximum(g0, 0) * (1 + 1e-9) + 1e-300)
     d = np.diff(traj.x, axis=-2)
@@ -152,7 +168,10 @@ def effective_lr(traj: Trajectory):
 
 @dataclass(frozen=True)
 class SweepResult:
-    """Final loss, regime and speed of one run per learning rate (see :func:`sweep`)."""
+    """Final loss, regime and speed of one run per learning rate (see :func:`sweep`).
+
+    ``steps_to_tol`` counts steps until the loss gap is within ``tol`` for good (-1: never).
+    """
 
     lr: np.ndarray
     final_loss: np.ndarray
@@ -165,7 +184,8 @@ class SweepResult:
 
     @property
     def best_lr(self) -> float:
-        """The learning rate that reached the tolerance first (ties and misses: lowest final loss)."""
+        """The learning rate whose run reached the tolerance and stayed there first
+        (ties, and when none did: the lowest final loss)."""
         reached = self.steps_to_tol >= 0
         if reached.any():
             steps = np.where(reached, self.steps_to_tol, np.iinfo(np.int64).max)
@@ -193,7 +213,7 @@ def sweep(surface, optimizer="sgd", lrs=None, steps=100, x0=None, tol=1e-6, nois
     traj = descend(surface, optimizer, x0=x0, steps=steps, lr=lrs, noise=noise, seed=seed)
     gap = _gap(traj, None)[:, -1]
     return SweepResult(lr=lrs, final_loss=traj.final_loss, gap=gap, regime=regime(traj, tol),
-                       steps_to_tol=steps_to_tolerance(traj, tol), diverged_at=traj.diverged_at,
+                       steps_to_tol=steps_to_tolerance(traj, tol, stay=True), diverged_at=traj.diverged_at,
                        tol=tol, trajectory=traj)
 
 

@@ -34,12 +34,12 @@ def _in_kernel() -> bool:
 class LiveFigure:
     """A figure plus the bookkeeping for blitting its changing artists."""
 
-    def __init__(self, figsize):
+    def __init__(self, figsize, dpi=100):
         if interactive_backend():
             import matplotlib.pyplot as plt
 
             with plt.ioff():  # the explorer places the canvas widget itself
-                self.figure = plt.figure(figsize=figsize)
+                self.figure = plt.figure(figsize=figsize, dpi=dpi)
             canvas = self.figure.canvas
             for attr in ("header_visible", "footer_visible", "resizable"):
                 if hasattr(canvas, attr):
@@ -50,7 +50,7 @@ class LiveFigure:
             from matplotlib.backends.backend_agg import FigureCanvasAgg
             from matplotlib.figure import Figure
 
-            self.figure = Figure(figsize=figsize)
+            self.figure = Figure(figsize=figsize, dpi=dpi)
             FigureCanvasAgg(self.figure)
             self._output = None
             self.view = None

@@ -561,6 +561,8 @@ def _set_ylim(ax, lo, hi, sticky=False):
     change only when the data leave them or shrink to under a third of the axis, and then
     with slack so that the next small change fits again.
     """
+    if ax.get_yscale() == "log" and not lo > 0:  # (log axes cannot show 0 or below)
+        lo = hi * 1e-3 if hi > 0 else 1e-16
     t = ax.yaxis.get_transform()
     (a, b), (clo, chi) = t.transform([lo, hi]), t.transform(ax.get_ylim())
     if sticky and np.all(np.isfinite([a, b, clo, chi])) and clo <= a and b <= chi and (b - a) >= (chi - clo) / 3:
@@ -608,6 +610,7 @@ def loss_curve(ax, traj, log=None, color=None, label=None):
     """
     y, is_gap = _loss_y(traj)
     log = _auto_log(y) if log is None else bool(log)
+    log = log or ax.get_yscale() == "log"  # a shared axis (a race) keeps the scale it has
     if log:
         ax.set_yscale("log")
     y = _floor(y, log)
@@ -766,7 +769,7 @@ def _quantities(traj, run):
 
 
 def _scale_axis(ax, values):
-    """log if positive over > 1 decade; symlog if signed over > 3 decades; else linear."""
+    """log if positive over > 1 decade; else linear."""
     v = np.concatenate(values) if values else np.zeros(0)
     v = v[np.isfinite(v)]
     if v.size == 0:
@@ -774,10 +777,9 @@ def _scale_axis(ax, values):
     a = np.abs(v[v != 0])
     if a.size == 0:
         return
+    # Signed data stay linear: symlog's crowded tick labels are unreadable on a projector.
     if np.all(v > 0) and a.max() / a.min() > 10:
         ax.set_yscale("log")
-    elif np.any(v < 0) and a.max() / np.median(a) > 30:
-        ax.set_yscale("symlog", linthresh=float(np.percentile(a, 20)))
 
 
 def _headroom(ax, frac):
@@ -833,21 +835,25 @@ def internals(ax, traj, names=None, run=0) -> list:
             lines.append(ln)
     _scale_axis(ax, values[ax])
     ax.set_xlabel("step $t$")
-    ax.set_ylabel(", ".join(_NICE.get(n, n) for n in left) or _NICE.get(right[0], right[0]))
+    # With several quantities on an axis the legend names them; a long label would collide.
+    label = left if len(left) == 1 else (right if not left and len(right) == 1 else [])
+    ax.set_ylabel(_NICE.get(label[0], label[0]) if label else "")
     if axr is not None:
         _scale_axis(axr, values[axr])
-        axr.set_ylabel(", ".join(_NICE.get(n, n) for n in right))
+        axr.set_ylabel(_NICE.get(right[0], right[0]) if len(right) == 1 else "")
         axr.grid(False)
         axr.spines["right"].set_visible(True)
-    ax.set_title(f"inside {traj.optimizer.name}")
+    ax.set_title(f"inside {traj.optimizer.name}" + ("  (solid x, dashed y)" if dim == 2 else ""))
+    # One legend entry per quantity (colour); the line style tells the coordinate.
     # Headroom on both y-axes so the legend (top, across) never covers a line: "best"
     # cannot see the twin axis' lines, and a legend outside the axes can be clipped.
-    rows = -(-len(lines) // 3)
+    handles = lines[::dim]
+    rows = -(-len(handles) // 3)
     for a in (ax, axr):
         if a is not None:
             _headroom(a, 0.12 + 0.09 * rows)
-    ax.legend(lines, [ln.get_label() for ln in lines], loc="upper center", fontsize="small",
-              ncols=min(3, len(lines)))
+    ax.legend(handles, [_NICE.get(n, n) for n in names], loc="upper center", fontsize="small",
+              ncols=min(3, len(handles)))
     if axr is not None:  # the legend lives on ax; keep it above the twin's lines
         ax.set_zorder(axr.get_zorder() + 1)
         ax.patch.set_visible(False)
@@ -868,7 +874,7 @@ def update_internals(lines, traj, run=0) -> list:
         ln.set_data(np.arange(a.shape[0]), a)
         if ln.axes not in axes:
             axes.append(ln.axes)
-    rows = -(-len(lines) // 3)
+    rows = -(-len({ln.get_gid().split(":")[1] for ln in lines}) // 3)  # legend rows, as internals() made
     for a in axes:
         ys = [np.asarray(ln.get_ydata(), float) for ln in lines if ln.axes is a]
         y = np.concatenate(ys)

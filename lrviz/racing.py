@@ -96,10 +96,11 @@ class Race(_TwoPanel):
         self._render()
 
     def leaderboard(self):
-        """Rows ``(optimizer, lr, steps to tolerance or None, final loss)``, fastest first."""
+        """Rows ``(optimizer, lr, steps until the loss stays within tolerance or None, final loss)``,
+        fastest first."""
         rows = []
         for name, traj in self.trajectories.items():
-            rows.append((name, self.lrs[name], analysis.steps_to_tolerance(traj, self.params["tol"]),
+            rows.append((name, self.lrs[name], analysis.steps_to_tolerance(traj, self.params["tol"], stay=True),
                          float(traj.final_loss)))
         return sorted(rows, key=lambda r: (r[2] is None, r[2] if r[2] is not None else 0,
                                            r[3] if np.isfinite(r[3]) else np.inf))
@@ -159,7 +160,7 @@ class Race(_TwoPanel):
             f"<tr><td>{i + 1}</td><td style='color:{style.color_for(n)}'><b>{n}</b></td><td>{lr:.3g}</td>"
             f"<td>{'—' if t is None else t}</td><td>{loss:.3g}</td></tr>"
             for i, (n, lr, t, loss) in enumerate(self.leaderboard()))
-        return (f"<table><tr><th>#</th><th>optimizer</th><th>lr</th><th>steps to gap ≤ {self.params['tol']:g}</th>"
+        return (f"<table><tr><th>#</th><th>optimizer</th><th>lr</th><th>steps until gap stays ≤ {self.params['tol']:g}</th>"
                 f"<th>final loss</th></tr>{rows}</table>")
 
 

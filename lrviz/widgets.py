@@ -19,6 +19,10 @@ from .surfaces import SURFACES, Surface, surface as lookup_surface
 
 __all__ = ["BaseExplorer", "Explorer", "explore", "race", "Race", "schedule_explorer", "SCHEDULE_CHOICES"]
 
+# JupyterLab's output area beside the file browser is ~970 px wide on a 1400 px screen:
+# a wider canvas gets cut off, so explorers scale their dpi to stay within this.
+MAX_WIDTH_PX = 960
+
 # Schedules offered by the dropdown; "period" and "gamma" sliders fill in their arguments.
 SCHEDULE_CHOICES = ("constant", "step", "multistep", "exponential", "cosine", "linear", "onecycle")
 
@@ -67,14 +71,16 @@ def _hyper_values(opt):
 class BaseExplorer:
     """Shared plumbing: parameters, the live figure, the message line and display()."""
 
-    # Figure size per style: the classroom style's big fonts need more room.
-    _figsize = {"notebook": (11, 6.5), "classroom": (13, 8.5)}
+    # Inches per style; the classroom style's big fonts need more of them. The dpi is then
+    # chosen so the canvas is at most MAX_WIDTH_PX wide (see LiveFigure below).
+    _figsize = {"notebook": (10, 6.4), "classroom": (12, 8)}
 
     def __init__(self):
         import ipywidgets as w
 
         self._w = w
-        self.live = LiveFigure(self._figsize.get(style.current_style(), self._figsize["notebook"]))
+        size = self._figsize.get(style.current_style(), self._figsize["notebook"])
+        self.live = LiveFigure(size, dpi=min(100.0, MAX_WIDTH_PX / size[0]))
         self.message = ""
         self._message = w.HTML(layout=w.Layout(min_height="1.5em"))
         self._syncing = False
@@ -114,6 +120,9 @@ class BaseExplorer:
         finally:
             self._syncing = False
 
+    def _gif_runs(self):
+        raise NotImplementedError(f"{type(self).__name__} does not define the runs to animate")
+
     def _ipython_display_(self):
         from IPython.display import display
 
@@ -129,7 +138,7 @@ class BaseExplorer:
 
         from .animation import save_gif
 
-        runs = self._gif_runs()
+        runs = self._gif_runs()  # subclasses name their runs: {label: (trajectory, colour)}
         surface = next(iter(runs.values()))[0].surface
         fig = Figure(figsize=(5.5, 4.5))
         FigureCanvasAgg(fig)
@@ -336,7 +345,7 @@ class Explorer(BaseExplorer):
             self._path = plotting.path_2d(self.ax_path, traj)
             self._tangent = None
             fig.canvas.mpl_connect("button_press_event", self._on_click)
-        self._title = self.ax_path.set_title("")
+        self._title = self.ax_path.set_title("", loc="left", fontsize="medium")
         self._loss = plotting.loss_curve(self.ax_loss, traj)
         self._lr = plotting.lr_curve(self.ax_lr, traj)
         self._cursors = [ax.axvline(0, color="0.4", lw=1, ls=":") for ax in (self.ax_loss, self.ax_lr)]
@@ -402,10 +411,10 @@ class Explorer(BaseExplorer):
 
 def readout(traj, optimizer_name, tol=1e-6):
     """The numbers an explorer shows under its figure, as label -> text."""
-    hit = analysis.steps_to_tolerance(traj, tol)
+    hit = analysis.steps_to_tolerance(traj, tol, stay=True)
     out = {
         "final loss": f"{traj.final_loss:.4g}",
-        f"steps to loss gap ≤ {tol:g}": "not reached" if hit is None else str(hit),
+        f"steps until loss gap stays ≤ {tol:g}": "not reached" if hit is None else str(hit),
         "regime": analysis.regime(traj, tol),
     }
     if traj.diverged:

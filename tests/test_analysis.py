@@ -77,3 +77,24 @@ def test_lr_range_test_on_a_parabola_suggests_a_stable_rate():
     assert 1e-4 < r.suggestion < crit    # and suggests something below it
     with pytest.raises(ValueError, match="lr_min"):
         analysis.lr_range_test("parabola", lr_min=1.0, lr_max=0.1)
+
+
+def test_staying_within_tolerance_ignores_a_touch_and_go():
+    # hand-made losses: touches 1e-6 at step 2, leaves, comes back for good at step 5
+    traj = lrviz.descend("parabola", "sgd", x0=(1.0,), lr=0.0, steps=6)
+    loss = np.array([1.0, 1e-3, 1e-7, 1e-2, 1e-3, 1e-7, 1e-8])
+    traj = type(traj)(**{**traj.__dict__, "loss": loss})
+    assert analysis.steps_to_tolerance(traj, tol=1e-6) == 2
+    assert analysis.steps_to_tolerance(traj, tol=1e-6, stay=True) == 5
+    never = type(traj)(**{**traj.__dict__, "loss": loss[::-1].copy()})
+    assert analysis.steps_to_tolerance(never, tol=1e-6, stay=True) is None
+    at_once = type(traj)(**{**traj.__dict__, "loss": np.zeros(7)})
+    assert analysis.steps_to_tolerance(at_once, tol=1e-6, stay=True) == 0
+
+
+def test_settling_in_a_local_minimum_is_converging_not_too_slow():
+    # quartic x^4 - 3x^2 + x from x0 = 2 with a small lr ends in the local minimum near 1.13
+    traj = lrviz.descend("quartic", "sgd", x0=(2.0,), lr=0.01, steps=300)
+    assert abs(traj.final_x[0] - 1.1309) < 1e-3
+    assert lrviz.regime(traj) == "converging"
+    assert analysis.steps_to_tolerance(traj) is None   # tolerance is still about the global minimum
