@@ -1,0 +1,126 @@
+"""Underfitting, overfitting and the sweet spot, on a problem small enough to see whole.
+
+Noisy samples of a smooth function on [-1, 1] are fitted by polynomials of growing degree
+(closed-form least squares in the Legendre basis, which stays well conditioned where the
+monomials 1, x, x^2, ... do not). Train error keeps falling with the degree; test error,
+measured on fresh samples from the same source, falls and then rises again.
+
+Everything is seeded: the same arguments give the same numbers.
+
+>>> data = make_data(n_train=15, noise=0.2, seed=0)
+>>> curve = error_curve(data, degrees=range(10))
+>>> bool(curve.train_mse[-1] < curve.train_mse[0]), 0 < curve.best_degree < 9
+(True, True)
+"""
+from __future__ import annotations
+
+import numbers
+from typing import NamedTuple
+
+import numpy as np
+from numpy.polynomial import legendre
+
+__all__ = ["true_function", "Data", "make_data", "fit", "predict", "mse", "ErrorCurve", "error_curve",
+           "verdict", "MAX_DEGREE"]
+
+#: The largest degree the module fits (more would only interpolate noise in fewer points).
+MAX_DEGREE = 20
+
+
+def true_function(x):
+    """The smooth function behind the data: ``sin(pi x) + 0.3 x`` on [-1, 1]."""
+    x = np.asarray(x, dtype=float)
+    return np.sin(np.pi * x) + 0.3 * x
+
+
+class Data(NamedTuple):
+    """A train and a test sample of ``y = true_function(x) + noise * z``, x uniform on [-1, 1]."""
+    x_train: np.ndarray
+    y_train: np.ndarray
+    x_test: np.ndarray
+    y_test: np.ndarray
+    noise: float
+
+
+def _int(name, value, low):
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < low:
+        raise ValueError(f"Invalid {name}: {value!r} (must be an integer >= {low})")
+    return int(value)
+
+
+def make_data(n_train=15, noise=0.2, seed=0, n_test=200) -> Data:
+    """Draw a seeded train set of ``n_train`` points and a test set of ``n_test`` points.
+
+    The two sets use separate random streams, so changing ``n_train`` or ``noise`` keeps the
+    same test x's (and the same first train x's): only what you changed changes.
+    """
+    n_train, n_test = _int("n_train", n_train, 2), _int("n_test", n_test, 1)
+    if not isinstance(noise, numbers.Real) or not np.isfinite(noise) or noise < 0:
+        raise ValueError(f"Invalid noise: {noise!r} (must be a number >= 0)")
+    seed = _int("seed", seed, 0)
+    out = []
+    for stream, n in ((0, n_train), (1, n_test)):
+        x = np.random.default_rng([seed, stream]).uniform(-1.0, 1.0, n)
+        z = np.random.default_rng([seed, stream, 1]).standard_normal(n)
+        out += [x, true_function(x) + float(noise) * z]
+    return Data(*out, float(noise))
+
+
+def fit(x, y, degree):
+    """Least-squares polynomial of ``degree`` through ``(x, y)``; returns Legendre coefficients.
+
+    With more coefficients than points the minimum-norm solution is returned (it interpolates).
+    """
+    degree = _int("degree", degree, 0)
+    if degree > MAX_DEGREE:
+        raise ValueError(f"Invalid degree: {degree} (must be <= {MAX_DEGREE})")
+    V = legendre.legvander(np.asarray(x, dtype=float), degree)
+    coef, *_ = np.linalg.lstsq(V, np.asarray(y, dtype=float), rcond=None)
+    return coef
+
+
+def predict(coef, x):
+    """Evaluate a fitted polynomial (Legendre coefficients) at ``x``."""
+    return legendre.legval(np.asarray(x, dtype=float), coef)
+
+
+def mse(coef, x, y) -> float:
+    """Mean squared error of the fit on points ``(x, y)``."""
+    r = predict(coef, x) - np.asarray(y, dtype=float)
+    return float(np.mean(r * r))
+
+
+class ErrorCurve(NamedTuple):
+    """Train and test mean squared error for each degree, and the degree with the lowest test error."""
+    degrees: np.ndarray
+    train_mse: np.ndarray
+    test_mse: np.ndarray
+    best_degree: int
+
+
+def error_curve(data: Data, degrees=range(13)) -> ErrorCurve:
+    """Fit every degree in ``degrees`` on the train set; measure train and test error."""
+    degrees = np.array([_int("degree", int(d) if isinstance(d, np.integer) else d, 0) for d in degrees])
+    if degrees.size == 0:
+        raise ValueError("Invalid degrees: () (give at least one degree)")
+    tr, te = [], []
+    for d in degrees:
+        c = fit(data.x_train, data.y_train, int(d))
+        tr.append(mse(c, data.x_train, data.y_train))
+        te.append(mse(c, data.x_test, data.y_test))
+    te = np.array(te)
+    return ErrorCurve(degrees, np.array(tr), te, int(degrees[int(np.argmin(te))]))
+
+
+def verdict(curve: ErrorCurve, degree, margin=1.5) -> str:
+    """Name a degree: ``"underfitting"``, ``"overfitting"`` or ``"sweet spot"``.
+
+    A degree whose test error is within ``margin`` times the best test error is at the sweet
+    spot; otherwise it underfits below the best degree and overfits above it.
+    """
+    i = int(np.flatnonzero(curve.degrees == degree)[0]) if np.any(curve.degrees == degree) else None
+    if i is None:
+        raise ValueError(f"Invalid degree: {degree!r} (not in the curve's degrees)")
+    if curve.test_mse[i] <= margin * curve.test_mse.min():
+        return "sweet spot"
+    return "underfitting" if degree < curve.best_degree else "overfitting"
