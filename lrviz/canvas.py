@@ -44,6 +44,8 @@ class LiveFigure:
             for attr in ("header_visible", "footer_visible", "resizable"):
                 if hasattr(canvas, attr):
                     setattr(canvas, attr, False)
+            if hasattr(canvas, "toolbar_visible"):  # overlay on hover: no column beside the figure
+                canvas.toolbar_visible = "fade-in-fade-out"
             self.view = canvas
             self._output = None
         else:

@@ -223,7 +223,7 @@ class ScheduleExplorer(_TwoPanel):
             ctl.observe(lambda ch, key=key: self._on_control(**{key: ch["new"]}), names="value")
         self._readout = w.HTML()
         figure_view = self.live.view if self.live.view is not None else w.HTML("(figure: see .figure)")
-        self.widget = w.VBox([w.GridBox(list(c.values()), layout=w.Layout(grid_template_columns="repeat(3, 340px)")),
+        self.widget = w.VBox([w.GridBox(list(c.values()), layout=w.Layout(grid_template_columns="repeat(3, 310px)")),
                               self._message, figure_view, self._frame_controls(), self._readout])
 
     def _build_figure(self):

@@ -57,7 +57,7 @@ def _wide():
     """A new Layout for one control (a shared Layout would hide or show them all at once)."""
     import ipywidgets as w
 
-    return w.Layout(width="330px")
+    return w.Layout(width="300px")
 
 
 def _hyper_values(opt):
@@ -277,7 +277,7 @@ class Explorer(BaseExplorer):
         self._readout = w.HTML()
         order = ("surface", "optimizer", "lr", "expression", "schedule", "steps", *_HYPER, "period", "gamma",
                  "noise", "x", "y")
-        grid = w.GridBox([c[k] for k in order], layout=w.Layout(grid_template_columns="repeat(3, 340px)"))
+        grid = w.GridBox([c[k] for k in order], layout=w.Layout(grid_template_columns="repeat(3, 310px)"))
         figure_view = self.live.view if self.live.view is not None else w.HTML("(figure: see ex.figure)")
         # Controls above, figure below at full width: it stays large on a projector.
         self.widget = w.VBox([grid, self._message, figure_view,
