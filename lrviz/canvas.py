@@ -12,6 +12,7 @@ Agg canvas whose pixels are current when ``refresh`` returns.
 from __future__ import annotations
 
 import matplotlib
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 __all__ = ["LiveFigure", "interactive_backend"]
 
@@ -40,6 +41,10 @@ class LiveFigure:
 
             with plt.ioff():  # the explorer places the canvas widget itself
                 self.figure = plt.figure(figsize=figsize, dpi=dpi)
+            # pyplot redraws a stale figure in interactive mode (draw_idle -> the browser
+            # asks for a full draw): every set_data would cost a full redraw on top of our
+            # blit. refresh() draws explicitly, so that automatic redraw is switched off.
+            self.figure.stale_callback = None
             canvas = self.figure.canvas
             for attr in ("header_visible", "footer_visible", "resizable"):
                 if hasattr(canvas, attr):
@@ -49,7 +54,6 @@ class LiveFigure:
             self.view = canvas
             self._output = None
         else:
-            from matplotlib.backends.backend_agg import FigureCanvasAgg
             from matplotlib.figure import Figure
 
             self.figure = Figure(figsize=figsize, dpi=dpi)
@@ -81,7 +85,9 @@ class LiveFigure:
             a.set_visible(False)
         self._capturing = True
         try:
-            canvas.draw()
+            # Agg's own draw: the web canvas's draw() would also send this half-finished
+            # frame (without the moving artists) to the browser.
+            FigureCanvasAgg.draw(canvas)
             self._background = canvas.copy_from_bbox(self.figure.bbox)
             self._layout = self._current_layout()
         finally:
@@ -98,14 +104,24 @@ class LiveFigure:
         Limits or scales changed since the background was cached: draw everything once.
         """
         canvas = self.figure.canvas
-        if getattr(canvas, "supports_blit", False):
+        # ipympl's canvas says supports_blit = False (matplotlib's generic blitting
+        # animations are unreliable there), yet it is Agg underneath and its blit() sends
+        # just the changed pixels; a full draw_idle() costs ~100 ms more per update.
+        if isinstance(canvas, FigureCanvasAgg):
             if self._background is None or self._layout != self._current_layout():
                 self._capture()
             canvas.restore_region(self._background)
             for a in self.dynamic:
                 if a.get_visible() and a.axes is not None:
                     a.axes.draw_artist(a)
-            canvas.blit(self.figure.bbox)
+            # Until ipympl's view exists (syncing_data_url), a blit would store a data URL
+            # the browser cannot draw (no "data:" prefix) and the figure would never show;
+            # the view asks for a full draw when it connects anyway.
+            if not getattr(canvas, "syncing_data_url", False):
+                canvas.blit(self.figure.bbox)
+            # The pixels are current: a stale flag would make pyplot's post-execute hook
+            # (which ipywidgets fires after every widget message) ask for a full redraw.
+            self.figure.stale = False
         else:
             canvas.draw_idle()
         if self._output is not None:
