@@ -51,8 +51,18 @@ def _setup(*requirement_files):
     stamp.write_text(digest)
 
 
-def _run(cmd):
-    return subprocess.run([str(c) for c in cmd], cwd=ROOT).returncode
+def _run(cmd, env=None):
+    return subprocess.run([str(c) for c in cmd], cwd=ROOT, env=env).returncode
+
+
+def _single_threaded_blas():
+    """The environment with one BLAS thread per process: two pytest-xdist workers (and their
+    notebook kernels) on two cores would otherwise oversubscribe them, and the small matrices
+    of the digits network run faster on one thread anyway."""
+    env = dict(os.environ)
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        env.setdefault(var, "1")
+    return env
 
 
 def main(argv):
@@ -64,7 +74,7 @@ def main(argv):
         # LRVIZ_WITH_RAY=1 (set by CI) adds Ray Tune, so the optional notebook 11b is checked too.
         extra = ["requirements-ray.txt"] if os.environ.get("LRVIZ_WITH_RAY") == "1" else []
         _setup("requirements.txt", "requirements-dev.txt", *extra)
-        return _run([PYTHON, "-m", "pytest", *PYTEST_ARGS, *rest])
+        return _run([PYTHON, "-m", "pytest", *PYTEST_ARGS, *rest], env=_single_threaded_blas())
     _setup("requirements.txt")
     if command == "lab":
         return _run([PYTHON, "-m", "jupyterlab", "notebooks/00_start_here.ipynb", *rest])
@@ -73,7 +83,7 @@ def main(argv):
             print("usage: python3 run.py present notebooks/NN_topic.ipynb")
             return 2
         return _run([PYTHON, "-m", "voila", *rest])
-    return _run([PYTHON, "scripts/execute_notebooks.py", *rest])
+    return _run([PYTHON, "scripts/execute_notebooks.py", *rest], env=_single_threaded_blas())
 
 
 if __name__ == "__main__":

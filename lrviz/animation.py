@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .canvas import LiveFigure
 from .plotting import set_path
 
 __all__ = ["thin_frames", "PathAnimation", "to_animation", "save_gif"]
@@ -72,12 +73,10 @@ class PathAnimation:
         self.frames = np.arange(n_steps + 1) if frames is None else np.asarray(frames, dtype=int)
         self.extra = list(artists)
         self.on_frame = on_frame
-        self._blit = blit
-        self._background = None
-        self._size = None
-        self._own_draw = False
         self.frame = None
-        self._cid = fig.canvas.mpl_connect("draw_event", self._on_draw)
+        # the blitting itself (cached background, what counts as stale) is LiveFigure's
+        self._live = LiveFigure(figure=fig, blit=blit is not False)
+        self._live.dynamic = self.animated_artists
 
     def __len__(self):
         return len(self.frames)
@@ -95,6 +94,7 @@ class PathAnimation:
             self.frames = np.asarray(frames, dtype=int)
         else:
             self.frames = np.arange(max((len(u) - 1 for _, u, _ in self.paths), default=0) + 1)
+        self._live.dynamic = self.animated_artists
 
     def update_artists(self, step):
         """Set every path to its points ``0..step`` (no drawing)."""
@@ -123,55 +123,17 @@ class PathAnimation:
         self.redraw()
         return int(step)
 
-    def _can_blit(self):
-        canvas = self.fig.canvas
-        if self._blit is False:
-            return False
-        return bool(getattr(canvas, "supports_blit", False))
-
-    def _on_draw(self, event):
-        if not self._own_draw:  # a full redraw by someone else: the cached background may be stale
-            self._background = None
-
-    def _capture(self):
-        canvas = self.fig.canvas
-        arts = self.animated_artists
-        shown = [a.get_visible() for a in arts]
-        for a in arts:
-            a.set_visible(False)
-        self._own_draw = True
-        try:
-            canvas.draw()
-            self._background = canvas.copy_from_bbox(self.fig.bbox)
-        finally:
-            self._own_draw = False
-            for a, s in zip(arts, shown):
-                a.set_visible(s)
-        self._size = canvas.get_width_height()
-
     def redraw(self):
         """Draw the current state: blit over the cached background, or ``draw_idle``."""
-        canvas = self.fig.canvas
-        if not self._can_blit():
-            canvas.draw_idle()
-            return
-        if self._background is None or self._size != canvas.get_width_height():
-            self._capture()
-        canvas.restore_region(self._background)
-        for a in self.animated_artists:
-            if a.get_visible() and a.axes is not None:
-                a.axes.draw_artist(a)
-            elif a.get_visible():
-                self.fig.draw_artist(a)
-        canvas.blit(self.fig.bbox)
+        self._live.refresh()
 
     def invalidate(self):
         """Forget the cached background (call after changing anything that is not animated)."""
-        self._background = None
+        self._live.relayout()
 
     def disconnect(self):
         """Stop listening to the canvas' draw events."""
-        self.fig.canvas.mpl_disconnect(self._cid)
+        self._live.disconnect()
 
 
 class _Reframed:

@@ -35,8 +35,11 @@ def _in_kernel() -> bool:
 class LiveFigure:
     """A figure plus the bookkeeping for blitting its changing artists."""
 
-    def __init__(self, figsize, dpi=100):
-        if interactive_backend():
+    def __init__(self, figsize=None, dpi=100, figure=None, blit=True):
+        self.blit = blit
+        if figure is not None:  # wrap a figure someone else made (animation.PathAnimation)
+            self.figure, self.view, self._output = figure, None, None
+        elif interactive_backend():
             import matplotlib.pyplot as plt
 
             with plt.ioff():  # the explorer places the canvas widget itself
@@ -66,13 +69,18 @@ class LiveFigure:
                 self._output = self.view = w.Output()
         self.dynamic = []
         self._background = None
+        self._cid = None
         self._layout = None
-        self.figure.canvas.mpl_connect("draw_event", self._on_draw)
+        self._cid = self.figure.canvas.mpl_connect("draw_event", self._on_draw)
         self._capturing = False
 
     def _on_draw(self, event):
         if not self._capturing:  # someone else redrew (resize, savefig): the cache is stale
             self._background = None
+
+    def disconnect(self):
+        """Stop listening to the canvas' draw events."""
+        self.figure.canvas.mpl_disconnect(self._cid)
 
     def relayout(self):
         """Forget the cached background; the next refresh draws everything once."""
@@ -107,13 +115,15 @@ class LiveFigure:
         # ipympl's canvas says supports_blit = False (matplotlib's generic blitting
         # animations are unreliable there), yet it is Agg underneath and its blit() sends
         # just the changed pixels; a full draw_idle() costs ~100 ms more per update.
-        if isinstance(canvas, FigureCanvasAgg):
+        if self.blit and isinstance(canvas, FigureCanvasAgg):
             if self._background is None or self._layout != self._current_layout():
                 self._capture()
             canvas.restore_region(self._background)
             for a in self.dynamic:
                 if a.get_visible() and a.axes is not None:
                     a.axes.draw_artist(a)
+                elif a.get_visible():
+                    self.figure.draw_artist(a)
             # Until ipympl's view exists (syncing_data_url), a blit would store a data URL
             # the browser cannot draw (no "data:" prefix) and the figure would never show;
             # the view asks for a full draw when it connects anyway.

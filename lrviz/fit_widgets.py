@@ -56,11 +56,7 @@ class FitExplorer(BaseExplorer):
         self.data, self.curve, self.coef = data, curve, coef
 
     def _apply(self, changes):
-        p = dict(self.params)
-        for key, value in changes.items():
-            if key not in p:
-                raise ValueError(f"Unknown parameter {key!r}; use one of: {', '.join(p)}")
-            p[key] = value
+        p = self._merged(changes)
         old = (self.data, self.curve, self.coef)
         try:
             self._compute(self._checked(p))

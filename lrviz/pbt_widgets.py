@@ -50,11 +50,7 @@ class ToyExplorer(BaseExplorer):
                            seed=p["seed"]) for v in pbt.TOY_VARIANTS}
 
     def _apply(self, changes):
-        p = dict(self.params)
-        for key, value in changes.items():
-            if key not in p:
-                raise ValueError(f"Unknown parameter {key!r}; use one of: {', '.join(p)}")
-            p[key] = value
+        p = self._merged(changes)
         results = self._compute(p)
         rebuild = p["steps"] != self.params["steps"]
         self.params, self.results = p, results
@@ -73,14 +69,11 @@ class ToyExplorer(BaseExplorer):
         }
         for key, ctl in c.items():
             ctl.observe(lambda ch, key=key: self._on_control(**{key: ch["new"]}), names="value")
-        self._play = w.Play(min=0, interval=50, step=2, description="play")
-        self._frame = w.IntSlider(min=0, description="step", layout=w.Layout(width="420px"))
-        w.jslink((self._play, "value"), (self._frame, "value"))
-        self._frame.observe(lambda ch: self._syncing or self._show_frame(ch["new"], refresh=True), names="value")
+        frames = self._frame_controls(interval=50, step=2)
         self._readout = w.HTML()
         figure_view = self.live.view if self.live.view is not None else w.HTML("(figure: see ex.figure)")
         self.widget = w.VBox([w.HBox([*c.values()]), self._message, figure_view,
-                              w.HBox([self._play, self._frame]), self._readout])
+                              frames, self._readout])
 
     def _build_figure(self):
         fig = self.figure
@@ -111,9 +104,7 @@ class ToyExplorer(BaseExplorer):
         for key in self.controls:
             self._sync(self.controls[key], self.params[key])
         steps = int(self.params["steps"])
-        self._frame.max = self._play.max = steps
-        self._sync(self._frame, steps)
-        self._sync(self._play, steps)
+        self._set_frames(steps)
         self._readout.value = self._readout_html()
         self._show_frame(steps, refresh=True)
 

@@ -25,19 +25,6 @@ _COLORS = {"constant": style.OKABE_ITO["orange"], "schedule": style.OKABE_ITO["b
 class _TwoPanel(BaseExplorer):
     """A path panel on the left, a stack of curves on the right, Play below."""
 
-    def _frame_controls(self):
-        w = self._w
-        self._play = w.Play(min=0, interval=60, description="play")
-        self._frame = w.IntSlider(min=0, description="step", layout=w.Layout(width="420px"))
-        w.jslink((self._play, "value"), (self._frame, "value"))
-        self._frame.observe(lambda ch: self._syncing or self._show_frame(ch["new"], refresh=True), names="value")
-        return w.HBox([self._play, self._frame])
-
-    def _set_frames(self, steps):
-        self._frame.max = self._play.max = int(steps)
-        self._sync(self._frame, int(steps))
-        self._sync(self._play, int(steps))
-
     def _frames_max(self):
         return int(self.params["steps"])
 
@@ -195,11 +182,7 @@ class ScheduleExplorer(_TwoPanel):
                 descend(p["surface"], p["optimizer"], lr=p["lr"], **common))
 
     def _apply(self, changes):
-        p = dict(self.params)
-        for key, value in changes.items():
-            if key not in p:
-                raise ValueError(f"Unknown parameter {key!r}; use one of: {', '.join(p)}")
-            p[key] = value
+        p = self._merged(changes)
         self.scheduled, self.constant = self._compute(p)
         rebuild = p["surface"] is not self.params["surface"] or p["steps"] != self.params["steps"]
         self.params = p

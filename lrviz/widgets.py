@@ -120,6 +120,34 @@ class BaseExplorer:
         finally:
             self._syncing = False
 
+    def _merged(self, changes):
+        """A copy of ``self.params`` with ``changes``; an unknown name is a ValueError."""
+        p = dict(self.params)
+        for key, value in changes.items():
+            if key not in p:
+                raise ValueError(f"Unknown parameter {key!r}; use one of: {', '.join(p)}")
+            p[key] = value
+        return p
+
+    def _frame_controls(self, interval=60, step=1):
+        """Play, a step slider, "step" and "reset": they move ``_show_frame`` along the run."""
+        w = self._w
+        self._play = w.Play(min=0, interval=interval, step=step, description="play")
+        self._frame = w.IntSlider(min=0, description="step", layout=w.Layout(width="420px"))
+        w.jslink((self._play, "value"), (self._frame, "value"))
+        self._frame.observe(lambda ch: self._syncing or self._show_frame(ch["new"], refresh=True), names="value")
+        step_btn = w.Button(description="step ▶", layout=w.Layout(width="80px"))
+        step_btn.on_click(lambda _: setattr(self._frame, "value", min(self._frame.value + 1, self._frame.max)))
+        reset_btn = w.Button(description="reset", layout=w.Layout(width="80px"))
+        reset_btn.on_click(lambda _: setattr(self._frame, "value", 0))
+        return w.HBox([self._play, self._frame, step_btn, reset_btn])
+
+    def _set_frames(self, steps):
+        """A new run of ``steps`` steps: the frame controls span it and show its end."""
+        self._frame.max = self._play.max = int(steps)
+        self._sync(self._frame, int(steps))
+        self._sync(self._play, int(steps))
+
     def _gif_runs(self):
         raise NotImplementedError(f"{type(self).__name__} does not define the runs to animate")
 
@@ -266,14 +294,7 @@ class Explorer(BaseExplorer):
         c["y"] = w.FloatSlider(description="start y", step=0.01, layout=_wide())
         for key, ctl in c.items():
             ctl.observe(self._control_handler(key), names="value")
-        self._play = w.Play(min=0, interval=60, description="play")
-        self._frame = w.IntSlider(min=0, description="step", layout=w.Layout(width="420px"))
-        w.jslink((self._play, "value"), (self._frame, "value"))
-        self._frame.observe(lambda ch: self._syncing or self._show_frame(ch["new"], refresh=True), names="value")
-        step_btn = w.Button(description="step ▶", layout=w.Layout(width="80px"))
-        step_btn.on_click(lambda _: setattr(self._frame, "value", min(self._frame.value + 1, self._frame.max)))
-        reset_btn = w.Button(description="reset", layout=w.Layout(width="80px"))
-        reset_btn.on_click(lambda _: setattr(self._frame, "value", 0))
+        frames = self._frame_controls()
         self._readout = w.HTML()
         order = ("surface", "optimizer", "lr", "expression", "schedule", "steps", *_HYPER, "period", "gamma",
                  "noise", "x", "y")
@@ -281,7 +302,7 @@ class Explorer(BaseExplorer):
         figure_view = self.live.view if self.live.view is not None else w.HTML("(figure: see ex.figure)")
         # Controls above, figure below at full width: it stays large on a projector.
         self.widget = w.VBox([grid, self._message, figure_view,
-                              w.HBox([self._play, self._frame, step_btn, reset_btn]), self._readout])
+                              frames, self._readout])
         self._sync_controls()
 
     def _control_handler(self, key):
@@ -325,9 +346,7 @@ class Explorer(BaseExplorer):
                 c[key].min, c[key].max = min(lo, p["x0"][i]), max(hi, p["x0"][i])
                 self._sync(c[key], float(p["x0"][i]))
             c[key].layout.display = None if i < s.dim else "none"
-        self._frame.max = self._play.max = int(p["steps"])
-        self._sync(self._frame, int(p["steps"]))
-        self._sync(self._play, int(p["steps"]))
+        self._set_frames(p["steps"])
 
     # ---- figure
     def _build_figure(self):

@@ -40,15 +40,15 @@ def test_show_frame_blits_and_updates():
     step = anim.show_frame(10)
     assert step == 10
     np.testing.assert_allclose(pa.line.get_xydata(), t.x[:11])
-    assert anim._background is not None  # blitting path was taken
+    assert anim._live._background is not None  # blitting path was taken
     anim.show_frame(-1)
     np.testing.assert_allclose(pa.head.get_xydata()[0], t.x[-1])
     with pytest.raises(IndexError):
         anim.show_frame(500)
     fig.canvas.draw()  # someone else redraws: the cache is dropped, then rebuilt
-    assert anim._background is None
+    assert anim._live._background is None
     anim.show_frame(3)
-    assert anim._background is not None
+    assert anim._live._background is not None
 
 
 def test_show_frame_without_blit_and_extra_artists():
@@ -64,7 +64,7 @@ def test_show_frame_without_blit_and_extra_artists():
     anim = A.PathAnimation(fig, [(pa, t.x[:, 0], t.x[:, 1])], frames=A.thin_frames(30, 5),
                            artists=[marker], on_frame=on_frame, blit=False)
     anim.show_frame(2)
-    assert seen == [int(anim.frames[2])] and anim._background is None
+    assert seen == [int(anim.frames[2])] and anim._live._background is None
     np.testing.assert_allclose(marker.get_xydata()[0], t.x[seen[0]])
 
 
