@@ -85,7 +85,8 @@ def _public_plot_functions():
     # updaters take artists, not Axes, and subplots makes the Axes: each has its own test below
     skip = {"set_path", "set_tangent", "update_loss_curve", "update_lr_curve", "update_internals", "subplots"}
     return sorted(n for n, f in vars(P).items()
-                  if inspect.isfunction(f) and not n.startswith("_") and f.__module__ == P.__name__
+                  if inspect.isfunction(f) and not n.startswith("_")
+                  and f.__module__ in (P.__name__, "lrviz.curves")  # curves are re-exported by plotting
                   and n not in skip)
 
 
