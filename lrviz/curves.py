@@ -8,6 +8,7 @@ can blit the new lines instead of redrawing the whole figure.
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.lines import Line2D
 from matplotlib import patheffects
 
 from . import style
@@ -346,17 +347,21 @@ def internals(ax, traj, names=None, run=0) -> list:
         axr.set_ylabel(_NICE.get(right[0], right[0]) if len(right) == 1 else "")
         axr.grid(False)
         axr.spines["right"].set_visible(True)
-    ax.set_title(f"inside {traj.optimizer.name}" + ("  (solid x, dashed y)" if dim == 2 else ""))
-    # One legend entry per quantity (colour); the line style tells the coordinate.
+    ax.set_title(f"inside {traj.optimizer.name}")
+    # One legend entry per quantity (colour), plus two grey ones saying which line style is
+    # which coordinate: the legend must say it, since callers often retitle the panel.
     # Headroom on both y-axes so the legend (top, across) never covers a line: "best"
     # cannot see the twin axis' lines, and a legend outside the axes can be clipped.
     handles = lines[::dim]
+    labels = [_NICE.get(n, n) for n in names]
+    if dim == 2:
+        handles += [Line2D([], [], color="0.35", ls=ls) for ls in ("-", "--")]
+        labels += ["x", "y"]
     rows = -(-len(handles) // 3)
     for a in (ax, axr):
         if a is not None:
             _headroom(a, 0.12 + 0.09 * rows)
-    ax.legend(handles, [_NICE.get(n, n) for n in names], loc="upper center", fontsize="small",
-              ncols=min(3, len(handles)))
+    ax.legend(handles, labels, loc="upper center", fontsize="small", ncols=min(3, len(handles)))
     if axr is not None:  # the legend lives on ax; keep it above the twin's lines
         ax.set_zorder(axr.get_zorder() + 1)
         ax.patch.set_visible(False)
@@ -377,7 +382,9 @@ def update_internals(lines, traj, run=0) -> list:
         ln.set_data(np.arange(a.shape[0]), a)
         if ln.axes not in axes:
             axes.append(ln.axes)
-    rows = -(-len({ln.get_gid().split(":")[1] for ln in lines}) // 3)  # legend rows, as internals() made
+    n_entries = len({ln.get_gid().split(":")[1] for ln in lines})
+    n_entries += 2 if any(ln.get_gid().endswith(":1") for ln in lines) else 0  # the x / y entries
+    rows = -(-n_entries // 3)  # legend rows, as internals() made them
     for a in axes:
         ys = [np.asarray(ln.get_ydata(), float) for ln in lines if ln.axes is a]
         y = np.concatenate(ys)

@@ -353,7 +353,7 @@ class Explorer(BaseExplorer):
         fig, s, traj = self.figure, self.params["surface"], self.trajectory
         fig.clear()
         self._int_twins = []
-        gs = fig.add_gridspec(3, 2, width_ratios=(1.3, 1))
+        gs = fig.add_gridspec(3, 2, width_ratios=(1.3, 1), height_ratios=(1, 0.75, 1.5))
         self.ax_path = fig.add_subplot(gs[:, 0])
         self.ax_loss, self.ax_lr, self.ax_int = (fig.add_subplot(gs[i, 1]) for i in range(3))
         self._draw_landscape(self.ax_path, s)
