@@ -123,3 +123,20 @@ def test_schedule_explorer_compares_on_the_same_noise():
     assert lrviz.analysis.tail_loss(se.scheduled) < lrviz.analysis.tail_loss(se.constant)
     assert se.update(schedule="cosine") and se.scheduled.lr[-1] < 0.1
     assert se.update(schedule="step", gamma=-2.0) is False and "gamma" in se.message
+
+
+def test_without_ipympl_the_explorer_shows_a_static_image_in_a_real_kernel():
+    """Under the plain inline backend the figure is a PNG in an Output widget, refreshed on update."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("%matplotlib inline\nimport lrviz"),
+                nbformat.v4.new_code_cell("ex = lrviz.explore('quartic', lr=0.01, steps=30)\nex"),
+                nbformat.v4.new_code_cell("print(ex.update(lr=0.05), type(ex.live.view).__name__)")]
+    NotebookClient(nb, timeout=120, kernel_name="python3", store_widget_state=True).execute()
+    assert nb.cells[2].outputs[0]["text"].split() == ["True", "Output"]
+    state = nb.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
+    images = [o for m in state.values() if m["model_name"] == "OutputModel"
+              for o in m["state"].get("outputs", []) if "image/png" in o.get("data", {})]
+    assert len(images) == 1  # replaced in place on update, not appended
