@@ -77,7 +77,9 @@ def main(argv):
         return _run([PYTHON, "-m", "pytest", *PYTEST_ARGS, *rest], env=_single_threaded_blas())
     _setup("requirements.txt")
     if command == "lab":
-        return _run([PYTHON, "-m", "jupyterlab", "notebooks/00_start_here.ipynb", *rest])
+        # containers often run as root, which JupyterLab refuses without this flag
+        as_root = ["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
+        return _run([PYTHON, "-m", "jupyterlab", "notebooks/00_start_here.ipynb", *as_root, *rest])
     if command == "present":
         if not rest:
             print("usage: python3 run.py present notebooks/NN_topic.ipynb")
