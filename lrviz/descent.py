@@ -174,6 +174,14 @@ def _start_points(x0, s):
     return pts, runs
 
 
+def _rng(seed):
+    if isinstance(seed, np.random.Generator):
+        return seed
+    if seed is not None and (isinstance(seed, (bool, np.bool_)) or not isinstance(seed, numbers.Integral) or seed < 0):
+        raise TypeError(f"Invalid seed: {seed!r} (must be None, an integer >= 0 or a numpy Generator)")
+    return np.random.default_rng(seed)
+
+
 def _resolve(surface, optimizer):
     s = _lookup_surface(surface) if isinstance(surface, str) else surface
     if not isinstance(s, Surface):
@@ -222,7 +230,7 @@ def descend(surface, optimizer="sgd", x0=None, steps=100, lr=None, noise=0.0, se
                          f"(give one of them, or the same number of each)")
     batched = bool(lr_runs or x_runs)
     runs = lr_runs or x_runs or 1
-    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+    rng = _rng(seed)
     z = rng.standard_normal((steps, s.dim)) * noise if noise > 0 else None
 
     x_hist, loss, g_hist, hist, first_bad = _loop(s, opt, np.repeat(start, runs // start.shape[0], axis=0),

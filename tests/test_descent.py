@@ -147,6 +147,9 @@ def test_zero_steps_returns_the_start():
     (dict(x0="origin"), TypeError, "x0"),
     (dict(noise=-1.0), ValueError, "noise"),
     (dict(noise="some"), TypeError, "noise"),
+    (dict(seed="abc"), TypeError, "seed"),
+    (dict(seed=-1), TypeError, "seed"),
+    (dict(seed=1.5), TypeError, "seed"),
 ])
 def test_bad_arguments_name_the_argument(kwargs, exc, match):
     with pytest.raises(exc, match=match):
