@@ -20,14 +20,17 @@ GRADS = [[2.0, -1.0], [0.1, 3.0], [-0.5, 0.05]]  # a fixed gradient sequence, 3 
 # ------------------------------------------------------------------ hand-computed references
 # Plain-float transcriptions of the docstring formulas, one coordinate at a time.
 
+def _weight_decay(p, g, lr, weight_decay, keras):
+    """torch adds wd * p to the gradient; Keras 3 decays the parameter itself (decoupled)."""
+    if not weight_decay:
+        return p, g
+    return (p - lr * weight_decay * p, g) if keras else (p, g + weight_decay * p)
+
+
 def ref_sgd(p, gs, lr, momentum=0.0, dampening=0.0, weight_decay=0.0, nesterov=False, keras=False):
     out, buf = [], None
     for k, g in enumerate(gs):
-        if weight_decay:
-            if keras:
-                p = p - lr * weight_decay * p
-            else:
-                g = g + weight_decay * p
+        p, g = _weight_decay(p, g, lr, weight_decay, keras)
         if momentum:
             buf = g if k == 0 else momentum * buf + (1 - dampening) * g
             g = g + momentum * buf if nesterov else buf
@@ -39,11 +42,7 @@ def ref_sgd(p, gs, lr, momentum=0.0, dampening=0.0, weight_decay=0.0, nesterov=F
 def ref_rmsprop(p, gs, lr, alpha, eps, weight_decay=0.0, momentum=0.0, centered=False, keras=False):
     out, sa, ga, buf = [], 0.0, 0.0, 0.0
     for g in gs:
-        if weight_decay:
-            if keras:
-                p = p - lr * weight_decay * p
-            else:
-                g = g + weight_decay * p
+        p, g = _weight_decay(p, g, lr, weight_decay, keras)
         sa = alpha * sa + (1 - alpha) * g * g
         v = sa
         if centered:
@@ -62,11 +61,7 @@ def ref_rmsprop(p, gs, lr, alpha, eps, weight_decay=0.0, momentum=0.0, centered=
 def ref_adagrad(p, gs, lr, eps, lr_decay=0.0, weight_decay=0.0, initial_accumulator_value=0.0, keras=False):
     out, s = [], initial_accumulator_value
     for k, g in enumerate(gs, start=1):
-        if weight_decay:
-            if keras:
-                p = p - lr * weight_decay * p
-            else:
-                g = g + weight_decay * p
+        p, g = _weight_decay(p, g, lr, weight_decay, keras)
         clr = lr / (1 + (k - 1) * lr_decay)
         s = s + g * g
         p = p - clr * g / (math.sqrt(s + eps) if keras else math.sqrt(s) + eps)
@@ -77,11 +72,7 @@ def ref_adagrad(p, gs, lr, eps, lr_decay=0.0, weight_decay=0.0, initial_accumula
 def ref_adadelta(p, gs, lr, rho, eps, weight_decay=0.0, keras=False):
     out, sa, ad = [], 0.0, 0.0
     for g in gs:
-        if weight_decay:
-            if keras:
-                p = p - lr * weight_decay * p
-            else:
-                g = g + weight_decay * p
+        p, g = _weight_decay(p, g, lr, weight_decay, keras)
         sa = rho * sa + (1 - rho) * g * g
         delta = math.sqrt(ad + eps) / math.sqrt(sa + eps) * g
         ad = rho * ad + (1 - rho) * delta * delta

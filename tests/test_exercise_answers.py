@@ -1,0 +1,58 @@
+"""Exercise checks accept the right answer and reject a wrong one, for every table-driven notebook.
+
+The verdict messages themselves are tested in test_checks.py; notebook-specific checks
+(answers that need a computation, helpers) stay in tests/test_exercises_NN.py.
+"""
+import pytest
+
+from lrviz.exercises import n04_bad_learning_rates as n04
+from lrviz.exercises import n05_annealing as n05
+from lrviz.exercises import n06_rmsprop as n06
+from lrviz.exercises import n11_population_based_training as n11
+from lrviz.exercises import n11b_pbt_with_ray_tune as n11b
+from lrviz.exercises import n12_real_network as n12
+
+RIGHT_AND_WRONG = {
+    "04-q1": (n04.q1, 0.4, 0.2), "04-q2": (n04.q2, -0.5, 0.5),
+    "04-q3": (n04.q3, "oscillating", "diverging"), "04-q4": (n04.q4, 0.04, 2.0),
+    "05-q1": (n05.q1, 0.001, 0.01), "05-q2": (n05.q2, 0.0366, 0.09),
+    "05-q3": (n05.q3, 0.01464, 0.025), "05-q4": (n05.q4, 0.004, 0.1),
+    "06-q1": (n06.q1, 13.51, 20.0), "06-q2": (n06.q2, 0.9, 0.99),
+    "06-q3": (n06.q3, 0.9684, 0.9), "06-q4": (n06.q4, "x", "y"),
+    "11-q1": (n11.q1, 0.39, 1.2), "11-q2": (n11.q2, 0.39, 1.2),
+    "11-q3": (n11.q3, 2, 1), "11-q4": (n11.q4, "explore", "pbt"),
+    "11b-q1": (n11b.q1, 2, 1), "11b-q2": (n11b.q2, 0.94, 0.6),
+    "12-q1": (n12.q1, 1e-2, 1e-3), "12-q2": (n12.q2, "adadelta", "sgd"),
+}
+NUMBER_QUESTIONS = {
+    "04-q1": n04.q1, "04-q2": n04.q2, "04-q4": n04.q4,
+    "05-q1": n05.q1, "05-q2": n05.q2, "05-q3": n05.q3, "05-q4": n05.q4,
+    "06-q1": n06.q1, "06-q2": n06.q2, "06-q3": n06.q3,
+    "11-q1": n11.q1, "11-q2": n11.q2, "11-q3": n11.q3,
+    "11b-q1": n11b.q1, "11b-q2": n11b.q2,
+    "12-q1": n12.q1, "12-q3": n12.q3,
+}
+UNKNOWN_CHOICES = {
+    "04-q3": (n04.q3, "bouncing"), "06-q4": (n06.q4, "z"),
+    "11-q4": (n11.q4, "random"), "12-q2": (n12.q2, "lion"),
+}
+
+
+@pytest.mark.parametrize("q, right, wrong", RIGHT_AND_WRONG.values(), ids=RIGHT_AND_WRONG)
+def test_right_passes_wrong_fails(q, right, wrong, capsys):
+    assert q(right) is True
+    assert "Right" in capsys.readouterr().out
+    assert q(wrong) is False
+    assert "Not yet" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("q", NUMBER_QUESTIONS.values(), ids=NUMBER_QUESTIONS)
+def test_no_answer_asks_for_a_number(q, capsys):
+    assert q(None) is False
+    assert "Answer with a finite number" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("q, choice", UNKNOWN_CHOICES.values(), ids=UNKNOWN_CHOICES)
+def test_unknown_choice_lists_the_options(q, choice, capsys):
+    assert q(choice) is False
+    assert "Pick one of" in capsys.readouterr().out
