@@ -19,9 +19,11 @@ import numpy as np
 from .descent import Trajectory, descend, _resolve
 
 __all__ = ["critical_lr", "regime", "steps_to_tolerance", "effective_lr", "sweep", "SweepResult",
-           "tuned_lr", "tail_loss", "lr_range_test", "range_test_from_losses", "RangeTestResult", "REGIMES"]
+           "tuned_lr", "TUNING_GRID", "tail_loss", "lr_range_test", "range_test_from_losses", "RangeTestResult", "REGIMES"]
 
 REGIMES = ("too slow", "converging", "oscillating", "diverging")
+# The learning rates a "tuned" comparison searches (races, notebook 10): 61 values, 1e-4 .. 10.
+TUNING_GRID = np.logspace(-4, 1, 61)
 
 
 def critical_lr(surface, optimizer="sgd", at=None):

@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import analysis, plotting, style
+from .analysis import TUNING_GRID  # noqa: F401  (re-exported: races search this grid)
 from .descent import descend
 from .optimizers import check_lr, optimizer as make_optimizer
 from .schedules import schedule as make_schedule
@@ -17,8 +18,6 @@ from .widgets import SCHEDULE_CHOICES, BaseExplorer, _wide, schedule_kwargs
 __all__ = ["Race", "ScheduleExplorer", "RACE_OPTIMIZERS"]
 
 RACE_OPTIMIZERS = ("sgd", "momentum", "rmsprop", "adagrad", "adadelta", "adam")
-# The grid a "tuned" race searches for each optimizer's best learning rate.
-TUNING_GRID = np.logspace(-4, 1, 61)
 _COLORS = {"constant": style.OKABE_ITO["orange"], "schedule": style.OKABE_ITO["blue"]}
 
 

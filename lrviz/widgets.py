@@ -272,7 +272,7 @@ class Explorer(BaseExplorer):
 
     # ---- controls
     def _build_controls(self):
-        w, p = self._w, self.params
+        w = self._w
         self.controls = c = {}
         c["surface"] = w.Dropdown(options=sorted(SURFACES), description="surface", layout=_wide())
         c["expression"] = w.Text(placeholder="your own: x**4 - 3*x**2 + x", description="f(x, y) =", layout=_wide(),

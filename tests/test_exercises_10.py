@@ -5,7 +5,7 @@ import pytest
 import lrviz
 from lrviz import analysis
 from lrviz.exercises import n10_optimizer_race as ex
-from lrviz.racing import TUNING_GRID
+from lrviz.analysis import TUNING_GRID
 
 
 def test_touching_is_not_finishing():

@@ -1,8 +1,6 @@
 """Exercises of notebook 04 · Bad learning rates. Expected answers are computed with lrviz."""
 from __future__ import annotations
 
-import numpy as np
-
 from .. import analysis, descent, surfaces
 from ..checks import check_choice, check_number
 

@@ -1,8 +1,6 @@
 """Exercises of notebook 05 · Annealing. Expected answers are computed with lrviz's schedules."""
 from __future__ import annotations
 
-import numpy as np
-
 from .. import schedules
 from ..checks import check_number
 

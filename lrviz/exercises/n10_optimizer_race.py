@@ -5,9 +5,9 @@ which the loss stays within the tolerance to the end, the same finish that
 :func:`lrviz.analysis.tuned_lr` and ``lrviz.race(...).leaderboard()`` rank by.
 """
 from .. import checks
-from ..analysis import steps_to_tolerance, tuned_lr
+from ..analysis import TUNING_GRID, steps_to_tolerance, tuned_lr
 from ..descent import descend
-from ..racing import RACE_OPTIMIZERS, TUNING_GRID
+from ..racing import RACE_OPTIMIZERS
 
 TOL = 1e-6
 
