@@ -3,7 +3,7 @@
 
     python3 run.py lab                 set up, then open the notebooks in JupyterLab
     python3 run.py test [pytest args]  set up (with test extras), then run every test
-                                       (LRVIZ_WITH_RAY=1 also installs Ray Tune for notebook 11b)
+                                       (LRVIZ_WITH_RAY=1 also installs Ray Tune for notebook 12b)
     python3 run.py present NOTEBOOK    set up, then show one notebook as a Voila app
     python3 run.py execute [NOTEBOOK]  re-run notebooks top to bottom and store their outputs
 
@@ -71,7 +71,7 @@ def main(argv):
         return 2
     command, rest = argv[0], argv[1:]
     if command == "test":
-        # LRVIZ_WITH_RAY=1 (set by CI) adds Ray Tune, so the optional notebook 11b is checked too.
+        # LRVIZ_WITH_RAY=1 (set by CI) adds Ray Tune, so the optional notebook 12b is checked too.
         extra = ["requirements-ray.txt"] if os.environ.get("LRVIZ_WITH_RAY") == "1" else []
         _setup("requirements.txt", "requirements-dev.txt", *extra)
         return _run([PYTHON, "-m", "pytest", *PYTEST_ARGS, *rest], env=_single_threaded_blas())

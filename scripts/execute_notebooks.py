@@ -39,7 +39,7 @@ def execute(path: Path, timeout: int = 600) -> float:
 def main(argv):
     paths = [Path(a).resolve() for a in argv] or sorted(NOTEBOOKS.glob("[0-9][0-9]*.ipynb"))
     if not argv and importlib.util.find_spec("ray") is None:
-        print("skipping 11b_pbt_with_ray_tune.ipynb: Ray is not installed (pip install -r requirements-ray.txt)")
+        print("skipping 12b_pbt_with_ray_tune.ipynb: Ray is not installed (pip install -r requirements-ray.txt)")
         paths = [p for p in paths if not p.name.startswith("11b_")]
     total = 0.0
     for path in paths:

@@ -74,7 +74,7 @@ def find_chromium() -> str | None:
     return None
 
 
-OPTIONAL_NOTEBOOKS = {"11b_pbt_with_ray_tune.ipynb"}
+OPTIONAL_NOTEBOOKS = {"12b_pbt_with_ray_tune.ipynb"}
 
 
 def notebook_paths() -> list[Path]:

@@ -4,7 +4,7 @@ import math
 import numpy as np
 import pytest
 
-from lrviz.checks import check_choice, check_number
+from lrviz.exercises.checks import check_choice, check_number
 
 
 @pytest.mark.parametrize("answer, ok", [(0.2, True), (0.2099, True), (0.191, True), (0.22, False), (-0.2, False)])

@@ -7,10 +7,10 @@ import pytest
 
 from lrviz.exercises import n04_bad_learning_rates as n04
 from lrviz.exercises import n05_annealing as n05
-from lrviz.exercises import n06_rmsprop as n06
-from lrviz.exercises import n11_population_based_training as n11
-from lrviz.exercises import n11b_pbt_with_ray_tune as n11b
-from lrviz.exercises import n12_real_network as n12
+from lrviz.exercises import n07_rmsprop as n06
+from lrviz.exercises import n12_population_based_training as n11
+from lrviz.exercises import n12b_pbt_with_ray_tune as n11b
+from lrviz.exercises import n13_real_network as n12
 
 RIGHT_AND_WRONG = {
     "04-q1": (n04.q1, 0.4, 0.2), "04-q2": (n04.q2, -0.5, 0.5),

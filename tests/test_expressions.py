@@ -9,8 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lrviz.expressions import MAX_LENGTH, parse_expression
-from lrviz.surfaces import SURFACES, Surface
+from lrviz.engine.expressions import MAX_LENGTH, parse_expression
+from lrviz.engine.surfaces import SURFACES, Surface
 
 
 def fd_grad(f, x, h=1e-6):

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lrviz.optimizers import OPTIMIZERS, Optimizer, optimizer
+from lrviz.engine.optimizers import OPTIMIZERS, Optimizer, optimizer
 
 GOLDEN = Path(__file__).parent / "golden"
 P0 = [1.0, -0.5]

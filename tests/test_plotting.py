@@ -14,7 +14,7 @@ from matplotlib.figure import Figure
 
 import lrviz
 from lrviz import plotting as P
-from lrviz.analysis import sweep
+from lrviz.engine.analysis import sweep
 
 LOOK = "/tmp/lrviz_look"
 
@@ -86,7 +86,7 @@ def _public_plot_functions():
     skip = {"set_path", "set_tangent", "update_loss_curve", "update_lr_curve", "update_internals", "subplots"}
     return sorted(n for n, f in vars(P).items()
                   if inspect.isfunction(f) and not n.startswith("_")
-                  and f.__module__ in (P.__name__, "lrviz.curves")  # curves are re-exported by plotting
+                  and f.__module__ in (P.__name__, "lrviz.pictures.curves")  # curves are re-exported by plotting
                   and n not in skip)
 
 

@@ -6,12 +6,12 @@ import numpy as np
 import pytest
 
 from lrviz import ray_pbt
-from lrviz.nets import Population
-from lrviz.pbt import digits_pbt, lineage
+from lrviz.training.nets import Population
+from lrviz.training.pbt import digits_pbt, lineage
 
 
 def test_importing_lrviz_ray_pbt_does_not_import_ray():
-    code = "import sys, lrviz, lrviz.ray_pbt; assert 'ray' not in sys.modules, 'ray imported'"
+    code = "import sys, lrviz, lrviz.training.ray_pbt; assert 'ray' not in sys.modules, 'ray imported'"
     subprocess.run([sys.executable, "-c", code], check=True)
 
 

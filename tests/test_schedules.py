@@ -6,7 +6,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from lrviz.schedules import SCHEDULES, Schedule, schedule, warmup_cosine
+from lrviz.engine.schedules import SCHEDULES, Schedule, schedule, warmup_cosine
 
 GOLDEN = Path(__file__).parent / "golden"
 TORCH = json.loads((GOLDEN / "torch_schedules.json").read_text())

@@ -12,14 +12,14 @@ import pytest
 from matplotlib.colors import to_rgb
 
 from lrviz import style
-from lrviz.analysis import REGIMES
-from lrviz.optimizers import OPTIMIZERS
+from lrviz.engine.analysis import REGIMES
+from lrviz.engine.optimizers import OPTIMIZERS
 
 
 def test_import_lrviz_changes_no_rcparams():
     code = ("import json, matplotlib as mpl\n"
             "before = {k: repr(v) for k, v in mpl.rcParams.items()}\n"
-            "import lrviz, lrviz.style, lrviz.plotting, lrviz.animation\n"
+            "import lrviz, lrviz.pictures.style, lrviz.pictures.plotting, lrviz.pictures.animation\n"
             "lrviz.color_for('adam')\n"
             "after = {k: repr(v) for k, v in mpl.rcParams.items()}\n"
             "print(json.dumps(sorted(k for k in before if before[k] != after[k])))")
@@ -69,7 +69,7 @@ def test_optimizer_colours_fixed_and_distinct():
 
 
 def test_fallback_colour_is_stable_across_processes():
-    code = "from lrviz.style import color_for; print(color_for('my_optimizer'))"
+    code = "from lrviz.pictures.style import color_for; print(color_for('my_optimizer'))"
     outs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                            check=True).stdout.strip() for _ in range(2)}
     assert len(outs) == 1 and outs.pop() == style.color_for("my_optimizer")

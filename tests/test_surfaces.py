@@ -6,7 +6,7 @@ import warnings
 import numpy as np
 import pytest
 
-from lrviz.surfaces import SURFACES, Surface, surface
+from lrviz.engine.surfaces import SURFACES, Surface, surface
 
 VARIANTS = [
     ("scaled_parabola", {"a": 0.5}),

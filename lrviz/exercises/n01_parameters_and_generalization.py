@@ -5,7 +5,8 @@ figures and explorer use.
 """
 from __future__ import annotations
 
-from .. import checks, generalization as gen
+from . import checks
+from ..training import generalization as gen
 
 __all__ = ["q1", "q2", "q1_expected", "q2_expected", "DEGREES", "VERDICTS"]
 

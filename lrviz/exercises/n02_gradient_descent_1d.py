@@ -4,9 +4,9 @@ Expected answers are computed by running lrviz's own gradient descent.
 """
 from __future__ import annotations
 
-from .. import checks
-from ..descent import descend
-from ..surfaces import surface
+from . import checks
+from ..engine.descent import descend
+from ..engine.surfaces import surface
 
 __all__ = ["q1", "q2", "q1_expected", "q2_expected"]
 

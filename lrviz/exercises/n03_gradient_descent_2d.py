@@ -4,8 +4,9 @@ Expected answers are computed by running lrviz's own gradient descent.
 """
 from __future__ import annotations
 
-from .. import analysis, checks
-from ..descent import descend
+from ..engine import analysis
+from . import checks
+from ..engine.descent import descend
 
 __all__ = ["q1", "q2", "q1_expected", "q2_expected"]
 

@@ -1,8 +1,10 @@
 """Exercises of notebook 04 · Bad learning rates. Expected answers are computed with lrviz."""
 from __future__ import annotations
 
-from .. import analysis, descent, surfaces
-from ..checks import check_choice, check_number
+from ..engine import analysis
+from ..engine import descent
+from ..engine import surfaces
+from .checks import check_choice, check_number
 
 __all__ = ["q1", "q2", "q3", "q4"]
 

@@ -1,8 +1,8 @@
 """Exercises of notebook 05 · Annealing. Expected answers are computed with lrviz's schedules."""
 from __future__ import annotations
 
-from .. import schedules
-from ..checks import check_number
+from ..engine import schedules
+from .checks import check_number
 
 __all__ = ["q1", "q2", "q3", "q4"]
 

@@ -1,0 +1,251 @@
+"""Explorers for population-based training and for a real training run. No math here.
+
+``toy_explorer()`` shows the four variants of the PBT toy (Jaderberg et al. 2017, Figure 2)
+side by side: sliders for ``ready_every``, ``sigma`` and ``seed`` re-run ``lrviz.pbt.toy``
+and move the drawn paths with ``set_data``; Play animates the step. ``training_explorer()``
+re-trains the digits network (``lrviz.nets.train``) when you move the lr slider and
+updates its loss and accuracy curves. Both sit on :class:`lrviz.widgets.BaseExplorer`:
+``update(**params)`` is the one path that controls and code take, and a bad value shows a
+message beside the controls instead of raising.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..training import pbt
+from ..pictures import pbt_plots
+from ..training.nets import train
+from ..engine.optimizers import OPTIMIZERS, check_lr, optimizer as make_optimizer
+from .base import BaseExplorer, _wide
+
+__all__ = ["ToyExplorer", "TrainingExplorer", "toy_explorer", "training_explorer"]
+
+
+def _set_aspect(fig, aspect):
+    """Keep the width BaseExplorer chose for the style; set the height for this layout."""
+    width = fig.get_size_inches()[0]
+    fig.set_size_inches(width, width * aspect)
+
+
+class ToyExplorer(BaseExplorer):
+    """The four toy variants (pbt, exploit, explore, grid) on one figure, one set of knobs."""
+
+    _aspect = 0.6  # height / width of the figure; the width is BaseExplorer's
+
+    def __init__(self, ready_every=4, sigma=0.1, seed=0, steps=200, lr=0.01):
+        super().__init__()
+        _set_aspect(self.figure, self._aspect)
+        self.params = dict(ready_every=ready_every, sigma=sigma, seed=seed, steps=steps, lr=lr)
+        self.results = self._compute(self.params)  # bad initial arguments raise here, as in pbt.toy()
+        self._build_controls()
+        self._build_figure()
+        self._render()
+
+    @property
+    def trajectory(self):
+        """The "pbt" run (a ``lrviz.pbt.ToyResult``)."""
+        return self.results["pbt"]
+
+    def _compute(self, p):
+        return {v: pbt.toy(v, steps=p["steps"], ready_every=p["ready_every"], sigma=p["sigma"], lr=p["lr"],
+                           seed=p["seed"]) for v in pbt.TOY_VARIANTS}
+
+    def _apply(self, changes):
+        p = self._merged(changes)
+        results = self._compute(p)
+        rebuild = p["steps"] != self.params["steps"]
+        self.params, self.results = p, results
+        if rebuild:
+            self._build_figure()
+        self._render()
+
+    def _build_controls(self):
+        w, p = self._w, self.params
+        self.controls = c = {
+            "ready_every": w.IntSlider(value=p["ready_every"], min=1, max=50, description="ready every",
+                                       layout=_wide()),
+            "sigma": w.FloatSlider(value=p["sigma"], min=0.0, max=0.5, step=0.01, description="sigma",
+                                   layout=_wide()),
+            "seed": w.IntSlider(value=p["seed"], min=0, max=20, description="seed", layout=_wide()),
+        }
+        for key, ctl in c.items():
+            ctl.observe(lambda ch, key=key: self._on_control(**{key: ch["new"]}), names="value")
+        frames = self._frame_controls(interval=50, step=2)
+        self._readout = w.HTML()
+        figure_view = self.live.view if self.live.view is not None else w.HTML("(figure: see ex.figure)")
+        self.widget = w.VBox([w.HBox([*c.values()]), self._message, figure_view,
+                              frames, self._readout])
+
+    def _build_figure(self):
+        fig = self.figure
+        fig.clear()
+        gs = fig.add_gridspec(2, 4, height_ratios=(1.25, 1))
+        self.ax_toy = [fig.add_subplot(gs[0, i]) for i in range(4)]
+        self.ax_q = fig.add_subplot(gs[1, :])
+        self._toys = {v: pbt_plots.toy_panel(ax, self.results[v], name=v, compact=True)
+                      for ax, v in zip(self.ax_toy, pbt.TOY_VARIANTS)}
+        for ax in self.ax_toy:
+            ax.title.set_fontsize("medium")
+        for ax in self.ax_toy[1:]:
+            ax.set_ylabel("")
+            ax.tick_params(labelleft=False)
+        self._qlines = pbt_plots.toy_best_q(self.ax_q, self.results)
+        self._cursor = self.ax_q.axvline(0, color="0.4", lw=1, ls=":")
+        self._step_title = self.ax_q.set_title("", fontsize="medium")
+        self.live.dynamic = ([a for t in self._toys.values() for a in (*t.paths, *t.heads, t.jumps, t.explores,
+                                                                         t.title)]
+                             + [*self._qlines.values(), self._cursor, self._step_title])
+        self.live.relayout()
+
+    def _render(self):
+        for v, line in self._qlines.items():
+            q = np.nan_to_num(self.results[v].q, nan=-np.inf).max(axis=0)
+            line.set_data(np.arange(q.size), q)
+        self.ax_q.set_xlim(0, max(int(self.params["steps"]), 1))
+        for key in self.controls:
+            self._sync(self.controls[key], self.params[key])
+        steps = int(self.params["steps"])
+        self._set_frames(steps)
+        self._readout.value = self._readout_html()
+        self._show_frame(steps, refresh=True)
+
+    def _readout_html(self):
+        final = {v: float(np.nan_to_num(r.q, nan=-np.inf).max(axis=0)[-1]) for v, r in self.results.items()}
+        return "<b>final Q of the best worker</b>: " + ", ".join(f"{v} {q:.3f}" for v, q in final.items())
+
+    def _frames_max(self):
+        return int(self.params["steps"])
+
+    def _show_frame(self, k, refresh=False):
+        k = int(min(max(k, 0), self.params["steps"]))
+        for v, arts in self._toys.items():
+            pbt_plots.set_toy_step(arts, self.results[v], k)
+        self._cursor.set_xdata([k, k])
+        self._step_title.set_text(f"step {k}")
+        if refresh:
+            self.live.refresh()
+
+    def save_gif(self, path, fps=10, max_frames=60, dpi=60):
+        """Write the four toy panels, stepping through the run, as a looping GIF; returns ``path``."""
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+
+        from ..pictures.animation import save_gif
+
+        fig = Figure(figsize=(12, 3.6), layout="constrained")
+        FigureCanvasAgg(fig)
+        axes = fig.subplots(1, 4)
+        toys = {v: pbt_plots.toy_panel(ax, self.results[v], name=v, step=0) for ax, v in zip(axes, pbt.TOY_VARIANTS)}
+
+        def show(k):
+            for v, arts in toys.items():
+                pbt_plots.set_toy_step(arts, self.results[v], k)
+
+        save_gif(fig, show, path, fps=fps, max_frames=max_frames, dpi=dpi, steps=self._frames_max())
+        return path
+
+
+class TrainingExplorer(BaseExplorer):
+    """Train the digits MLP at the lr of a slider; loss and accuracy, train vs val/test."""
+
+    _aspect = 0.45
+
+    def __init__(self, lr=1e-3, optimizer="adam", epochs=30, seed=0, hidden=64):
+        super().__init__()
+        _set_aspect(self.figure, self._aspect)
+        self.params = dict(lr=float(check_lr(lr)), optimizer=make_optimizer(optimizer).name, epochs=int(epochs),
+                           seed=seed, hidden=hidden)
+        self.result = self._compute(self.params)
+        self._build_controls()
+        self._build_figure()
+        self._render()
+
+    @property
+    def trajectory(self):
+        """The current ``lrviz.nets.TrainResult``."""
+        return self.result
+
+    def _compute(self, p):
+        epochs = p["epochs"]
+        if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or not 1 <= epochs <= 300:
+            raise ValueError(f"Invalid epochs: {p['epochs']!r} (must be an integer in 1..300)")
+        return train(optimizer=p["optimizer"], lr=check_lr(p["lr"]), epochs=int(p["epochs"]), seed=p["seed"],
+                     hidden=p["hidden"])
+
+    def _apply(self, changes):
+        p = dict(self.params)
+        for key, value in changes.items():
+            if key == "optimizer":
+                p[key] = make_optimizer(value).name
+            elif key in p:
+                p[key] = value
+            else:
+                raise ValueError(f"Unknown parameter {key!r}; use one of: {', '.join(p)}")
+        self.result = self._compute(p)
+        self.params = p
+        self._render()
+
+    def _build_controls(self):
+        w, p = self._w, self.params
+        self.controls = c = {
+            "lr": w.FloatLogSlider(value=p["lr"], min=-5, max=0, step=0.1, description="lr", readout_format=".2e",
+                                   continuous_update=False, layout=_wide()),
+            "optimizer": w.Dropdown(options=list(OPTIMIZERS), value=p["optimizer"], description="optimizer",
+                                    layout=_wide()),
+            "epochs": w.IntSlider(value=p["epochs"], min=1, max=300, description="epochs", continuous_update=False,
+                                  layout=_wide()),
+            "hidden": w.IntSlider(value=p["hidden"], min=1, max=256, description="hidden units",
+                                  continuous_update=False, layout=_wide()),
+        }
+        for key, ctl in c.items():
+            ctl.observe(lambda ch, key=key: self._on_control(**{key: ch["new"]}), names="value")
+        self._readout = w.HTML()
+        figure_view = self.live.view if self.live.view is not None else w.HTML("(figure: see ex.figure)")
+        self.widget = w.HBox([w.VBox([*c.values(), self._message, self._readout], layout=w.Layout(width="350px")),
+                              figure_view])
+
+    def _build_figure(self):
+        fig = self.figure
+        fig.clear()
+        self.ax_loss, self.ax_acc = fig.subplots(1, 2)
+        self._lines = pbt_plots.training_curves(self.ax_loss, self.ax_acc, self.result,
+                                                splits=("train", "val", "test"))
+        self._title = fig.suptitle("")
+        self.live.dynamic = [*self._lines.values(), self._title]
+        self.live.relayout()
+
+    def _render(self):
+        pbt_plots.update_training_curves(self._lines, self.result)
+        for key in self.controls:
+            self._sync(self.controls[key], self.params[key])
+        p, r = self.params, self.result
+        self._title.set_text(f"{p['optimizer']}, lr = {p['lr']:.3g}, {p['epochs']} epochs")
+        self._readout.value = (f"<b>after {p['epochs']} epochs</b><br>"
+                               + "<br>".join(f"{s}: loss {getattr(r, s + '_loss')[-1]:.3g}, "
+                                             f"accuracy {getattr(r, s + '_acc')[-1]:.3f}"
+                                             for s in ("train", "val", "test")))
+        self.live.refresh()
+
+    def _frames_max(self):
+        return int(self.params["epochs"])
+
+    def save_gif(self, *args, **kwargs):
+        raise NotImplementedError("a training run has no path to animate; use ex.figure")
+
+
+def toy_explorer(ready_every=4, sigma=0.1, seed=0, steps=200, lr=0.01) -> ToyExplorer:
+    """The PBT toy's four variants with sliders for ready_every, sigma and seed; Play steps through.
+
+    >>> ex = toy_explorer()               # doctest: +SKIP
+    >>> ex.update(sigma=0.3, seed=2)      # doctest: +SKIP
+    """
+    return ToyExplorer(ready_every=ready_every, sigma=sigma, seed=seed, steps=steps, lr=lr)
+
+
+def training_explorer(lr=1e-3, optimizer="adam", epochs=30, seed=0, hidden=64) -> TrainingExplorer:
+    """The digits MLP trained at the lr of a slider (~0.1 s per 30 epochs); curves update.
+
+    >>> ex = training_explorer(lr=1e-2)   # doctest: +SKIP
+    >>> ex.update(lr=0.3)                 # doctest: +SKIP
+    """
+    return TrainingExplorer(lr=lr, optimizer=optimizer, epochs=epochs, seed=seed, hidden=hidden)
