@@ -325,3 +325,41 @@ def test_repeated_internals_updates_keep_the_limits_steady():
         P.update_internals(lines, a)
     assert [x.get_ylim() for x in ax.figure.axes] == first
     ax.figure.canvas.draw()
+
+
+def test_a_path_that_leaves_for_good_stops_at_the_window_edge():
+    ax = _ax()
+    s = lrviz.surface("valley")
+    P.contours_2d(ax, s)  # window (-2, 2) x (-2, 2)
+    t = lrviz.descend(s, "sgd", steps=60, lr=0.5)  # diverges
+    pa = P.path_2d(ax, t)
+    xy = pa.line.get_xydata()
+    shown = xy[np.isfinite(xy).all(axis=1)]
+    assert np.all(np.abs(shown) <= 2.0 + 1e-12), "nothing is drawn outside the window"
+    assert np.abs(shown[-1]).max() == pytest.approx(2.0), "the last point is on the edge"
+    assert pa.head.get_marker() == "X"
+    np.testing.assert_allclose(pa.head.get_xydata()[0], shown[-1])
+    # the exit lies on the segment from the last inside point towards the next one
+    j = int(np.flatnonzero((np.abs(t.x) <= 2).all(axis=1))[-1])
+    a, b = t.x[j], t.x[j + 1]
+    cross = (b - a)[0] * (shown[-1] - a)[1] - (b - a)[1] * (shown[-1] - a)[0]
+    assert abs(cross) < 1e-9 * np.linalg.norm(b - a) ** 2
+    # a path that leaves and comes back is drawn whole, with a round head
+    u = np.array([0.0, 3.0, 1.0, 0.5])
+    P.set_path(pa, u, u)
+    assert np.isfinite(pa.line.get_xydata()).all() and pa.head.get_marker() == "o"
+
+
+def test_race_heads_are_rings_above_every_line(runs):
+    ax = _ax()
+    trajs = {name: runs["t2"] for name in ("sgd", "momentum", "rmsprop", "adam")}
+    out = P.race_paths(ax, trajs)
+    heads = [out[n].head for n in trajs]
+    lines_top = max(a.get_zorder() for n in trajs for a in (out[n].line, out[n].arrows))
+    assert all(h.get_zorder() > lines_top for h in heads)
+    assert all(h.get_markerfacecolor() == "none" for h in heads)
+    sizes = [h.get_markersize() for h in heads]
+    assert sizes == sorted(sizes, reverse=True) and len(set(sizes)) == len(sizes)
+    legend = ax.get_legend()
+    ax.figure.canvas.draw()
+    assert legend.get_window_extent().y1 < ax.get_window_extent().y0, "legend sits under the axes"

@@ -5,8 +5,9 @@ widget can build a figure once and later only change data (:func:`set_path`,
 :func:`update_loss_curve`, :func:`update_lr_curve`, :func:`set_tangent`).
 
 Paths that run away (divergence) never drag the view along: the axes stay on the
-surface's window and far-away points are pulled in along their direction (see
-:func:`set_path`), so the drawing stays correct where it is visible.
+surface's window, a path that leaves it for good ends at the window's edge with an X, and
+far-away points are pulled in along their direction (see :func:`set_path`), so the drawing
+stays correct where it is visible.
 """
 from __future__ import annotations
 
@@ -143,6 +144,38 @@ def _tame(u, v, ax):
         return cx + du * k * hx, cy + dv * k * hy
 
 
+def _cut_at_exit(u, v, ax):
+    """End a path that leaves the window for good where it crosses the window's edge.
+
+    A run that diverges (or ends outside the picture) would otherwise draw long lines to
+    the window's far side. Points after the exit become NaN (the arrays keep their length);
+    a path that leaves and comes back is drawn whole. Returns ``(u, v, left)``.
+    """
+    (x0, x1), (y0, y1) = sorted(ax.get_xlim()), sorted(ax.get_ylim())
+    finite = np.isfinite(u) & np.isfinite(v)
+    with np.errstate(invalid="ignore"):
+        inside = finite & (u >= x0) & (u <= x1) & (v >= y0) & (v <= y1)
+    if not inside.any() or not finite.any():
+        return u, v, False
+    j = int(np.flatnonzero(inside)[-1])
+    after = np.flatnonzero(finite[j + 1:]) + j + 1
+    if after.size == 0:
+        return u, v, False
+    u, v = u.copy(), v.copy()
+    k = j + 1
+    if finite[k]:  # clip the segment j -> k to the window (Liang-Barsky from an inside point)
+        du, dv, s = u[k] - u[j], v[k] - v[j], 1.0
+        for d, lo, hi, p in ((du, x0, x1, u[j]), (dv, y0, y1, v[j])):
+            if d > 0:
+                s = min(s, (hi - p) / d)
+            elif d < 0:
+                s = min(s, (lo - p) / d)
+        u[k], v[k] = u[j] + s * du, v[j] + s * dv
+        k += 1
+    u[k:], v[k:] = np.nan, np.nan
+    return u, v, True
+
+
 def _stroke(lw):
     """A white halo so a path stays visible on dark contours and on other paths."""
     return [patheffects.withStroke(linewidth=lw + 2.0 * style.scale(), foreground="white")]
@@ -154,8 +187,9 @@ def set_path(artists: PathArtists, u, v) -> PathArtists:
     """Show the path through points ``(u[i], v[i])`` on existing artists (no re-plotting).
 
     1-D surfaces: ``u = x``, ``v = f(x)``; 2-D: ``u = x``, ``v = y``. Non-finite points are
-    gaps; the head sits on the last finite point; points far outside the view are pulled
-    in along their direction; the axes limits are never changed. Arrows show for up to
+    gaps; the head sits on the last finite point; a path that ends outside the view stops
+    where it last crosses the view's edge, and its head becomes an X there; points far
+    outside the view are pulled in along their direction; the axes limits are never changed. Arrows show for up to
     :data:`ARROW_LIMIT` steps, markers likewise.
 
     Args:
@@ -174,10 +208,13 @@ def set_path(artists: PathArtists, u, v) -> PathArtists:
     u = np.where(finite, u, np.nan)
     v = np.where(finite, v, np.nan)
     tu, tv = _tame(u, v, ax)
+    tu, tv, left = _cut_at_exit(tu, tv, ax)
+    finite = np.isfinite(tu) & np.isfinite(tv)
     artists.line.set_data(tu, tv)
     short = u.size - 1 <= ARROW_LIMIT
     artists.line.set_marker("o" if short else "None")
     last = np.flatnonzero(finite)
+    artists.head.set_marker("X" if left else "o")
     if last.size:
         artists.head.set_data(tu[last[-1:]], tv[last[-1:]])
     else:
@@ -261,6 +298,9 @@ def path_2d(ax, traj, color=None, label=None, run=0) -> PathArtists:
 def race_paths(ax, trajs: dict) -> dict:
     """Several optimizers' paths on one picture, each in its course colour, with a legend.
 
+    The current points are rings of decreasing size drawn above all paths, so none hides
+    another; with more than three runners the legend goes under the axes.
+
     On empty axes the surface is drawn first (:func:`curve_1d` or :func:`contours_2d`).
 
     Args:
@@ -277,14 +317,25 @@ def race_paths(ax, trajs: dict) -> dict:
         (curve_1d if first.surface.dim == 1 else contours_2d)(ax, first.surface)
     draw = path_1d if first.surface.dim == 1 else path_2d
     out = {}
+    n = len(trajs)
+    sc = style.scale()
     for i, (name, traj) in enumerate(trajs.items()):
         out[name] = draw(ax, traj, color=style.color_for(name), label=str(name))
         for a in out[name]:
             a.set_zorder(a.get_zorder() + 0.5 * i)
-    if len(out) <= 3:
+        # Heads are rings above every line, each smaller than the one before, so runners
+        # that end on the same spot (or barely leave the start) all stay visible.
+        head = out[name].head
+        head.set_zorder(20 + i)
+        head.set_markerfacecolor("none")
+        head.set_markeredgecolor(style.color_for(name))
+        head.set_markeredgewidth(2.2 * sc ** 0.7)
+        head.set_markersize((15 - 9 * i / max(n - 1, 1)) * sc ** 0.7)
+    if n <= 3:
         ax.legend(loc="best")
-    else:  # many entries would hide the landscape: put the legend beside the axes
-        ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0)
+    else:  # many entries would hide the landscape: put the legend under the axes
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=3, borderaxespad=0.0,
+                  fontsize="small", columnspacing=1.0, handlelength=1.5)
     return out
 
 
