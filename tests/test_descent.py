@@ -135,9 +135,9 @@ def test_zero_steps_returns_the_start():
     (dict(steps=-1), ValueError, "steps"),
     (dict(steps=10.5), TypeError, "steps"),
     (dict(steps=True), TypeError, "steps"),
-    (dict(lr=-0.1), ValueError, "learning rate"),
-    (dict(lr=float("nan")), ValueError, "learning rate"),
-    (dict(lr=float("inf")), ValueError, "learning rate"),
+    (dict(lr=-0.1), ValueError, r"Invalid lr: -0.1 \(must be a finite number >= 0\)"),
+    (dict(lr=float("nan")), ValueError, "Invalid lr: nan"),
+    (dict(lr=float("inf")), ValueError, "Invalid lr: inf"),
     (dict(lr="fast"), TypeError, "lr"),
     (dict(lr=[[0.1]]), ValueError, "lr"),
     (dict(lr=lambda t: -t), ValueError, "lr"),
@@ -148,7 +148,7 @@ def test_zero_steps_returns_the_start():
     (dict(noise=-1.0), ValueError, "noise"),
     (dict(noise="some"), TypeError, "noise"),
     (dict(seed="abc"), TypeError, "seed"),
-    (dict(seed=-1), TypeError, "seed"),
+    (dict(seed=-1), ValueError, "seed"),
     (dict(seed=1.5), TypeError, "seed"),
 ])
 def test_bad_arguments_name_the_argument(kwargs, exc, match):

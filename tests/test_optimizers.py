@@ -301,16 +301,16 @@ def test_derived_sgd_and_zero_steps():
 # ------------------------------------------------------------------ validation
 
 BAD = [
-    ("sgd", dict(lr=-0.1), ValueError, r"Invalid learning rate: -0.1 \(must be >= 0\)"),
-    ("adam", dict(lr=float("nan")), ValueError, "learning rate.*lr must be finite"),
-    ("adam", dict(lr=float("inf")), ValueError, "learning rate"),
-    ("adam", dict(lr=True), TypeError, "learning rate.*lr"),
-    ("adam", dict(lr="0.1"), TypeError, "learning rate.*lr"),
-    ("adam", dict(betas=(0.9, 1.0)), ValueError, r"beta parameter at index 1: 1.0 \(betas\[1\] must be in \[0, 1\)\)"),
-    ("adam", dict(betas=(-0.1, 0.9)), ValueError, "index 0"),
-    ("adam", dict(betas=0.9), ValueError, "betas must be a pair"),
+    ("sgd", dict(lr=-0.1), ValueError, r"Invalid lr: -0.1 \(must be a finite number >= 0\)"),
+    ("adam", dict(lr=float("nan")), ValueError, r"Invalid lr: nan \(must be a finite number >= 0\)"),
+    ("adam", dict(lr=float("inf")), ValueError, "Invalid lr: inf"),
+    ("adam", dict(lr=True), TypeError, "Invalid lr: True .*schedule"),
+    ("adam", dict(lr="0.1"), TypeError, "Invalid lr: '0.1'"),
+    ("adam", dict(betas=(0.9, 1.0)), ValueError, r"Invalid betas: \(0.9, 1.0\) \(must be a pair \(beta1, beta2\), each a finite number in \[0, 1\)\)"),
+    ("adam", dict(betas=(-0.1, 0.9)), ValueError, r"Invalid betas: \(-0.1, 0.9\)"),
+    ("adam", dict(betas=0.9), TypeError, "Invalid betas: 0.9 .*must be a pair"),
     ("adam", dict(betas=(0.9, 0.99, 0.9)), ValueError, "betas"),
-    ("adam", dict(eps=-1e-8), ValueError, r"Invalid eps value: -1e-08 \(eps must be >= 0\)"),
+    ("adam", dict(eps=-1e-8), ValueError, r"Invalid eps: -1e-08 \(must be a finite number >= 0\)"),
     ("adam", dict(amsgrad=1), TypeError, "amsgrad"),
     ("adamw", dict(weight_decay=-1), ValueError, "weight_decay"),
     ("rmsprop", dict(alpha=1.5), ValueError, r"alpha.*\[0, 1\]"),
@@ -320,11 +320,11 @@ BAD = [
     ("adagrad", dict(lr_decay=-1), ValueError, "lr_decay"),
     ("adagrad", dict(initial_accumulator_value=-1), ValueError, "initial_accumulator_value"),
     ("sgd", dict(dampening=2.0), ValueError, "dampening"),
-    ("sgd", dict(nesterov=True), ValueError, "Nesterov momentum requires a momentum and zero dampening"),
-    ("nesterov", dict(dampening=0.1), ValueError, "Nesterov"),
-    ("sgd", dict(momentum=float("nan")), ValueError, "momentum must be finite"),
+    ("sgd", dict(nesterov=True), ValueError, r"Invalid nesterov: True \(needs momentum > 0 and dampening 0; got momentum=0, dampening=0\)"),
+    ("nesterov", dict(dampening=0.1), ValueError, "nesterov.*dampening=0.1"),
+    ("sgd", dict(momentum=float("nan")), ValueError, "Invalid momentum: nan"),
     ("sgd", dict(momentum=None), TypeError, "momentum"),
-    ("adam", dict(beta1=0.9), TypeError, "beta1.*valid: lr, betas, eps, weight_decay, amsgrad"),
+    ("adam", dict(beta1=0.9), TypeError, r"Invalid hyperparameter: 'beta1' \(adam takes lr, betas, eps, weight_decay, amsgrad\)"),
     ("sgd", dict(alpha=0.9), TypeError, "alpha"),
 ]
 
@@ -336,9 +336,9 @@ def test_validation_names_the_argument(name, hp, exc, match):
 
 
 def test_unknown_names():
-    with pytest.raises(ValueError, match="sgd, momentum, nesterov, rmsprop, adagrad, adadelta, adam"):
+    with pytest.raises(ValueError, match="Invalid optimizer: 'lion' .*'sgd', 'momentum', 'nesterov', 'rmsprop', 'adagrad', 'adadelta', 'adam'"):
         optimizer("lion")
-    with pytest.raises(ValueError, match="convention"):
+    with pytest.raises(ValueError, match="Invalid convention: 'jax'"):
         optimizer("adam", convention="jax")
     with pytest.raises(TypeError):
         optimizer(3)
@@ -347,7 +347,7 @@ def test_unknown_names():
 def test_lr_accepts_arrays_and_callables():
     assert callable(optimizer("adam", lr=lambda t: 0.1).hyperparams["lr"])
     assert optimizer("adam", lr=np.array([0.1, 0.2])).hyperparams["lr"].dtype == np.float64
-    with pytest.raises(ValueError, match="learning rate"):
+    with pytest.raises(ValueError, match=r"Invalid lr: \[0.1, -0.2\] \(must be finite numbers >= 0, one per run\)"):
         optimizer("adam", lr=np.array([0.1, -0.2]))
 
 

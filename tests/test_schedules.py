@@ -113,21 +113,21 @@ def test_onecycle_beyond_total_steps_raises_like_torch():
 
 
 BAD = [
-    ("step", dict(lr=-0.1, step_size=3), ValueError, "learning rate.*lr must be finite and >= 0"),
-    ("step", dict(lr=float("nan"), step_size=3), ValueError, "learning rate"),
-    ("step", dict(lr="0.1", step_size=3), TypeError, "learning rate"),
+    ("step", dict(lr=-0.1, step_size=3), ValueError, r"Invalid lr: -0.1 \(must be a finite number >= 0\)"),
+    ("step", dict(lr=float("nan"), step_size=3), ValueError, "Invalid lr: nan"),
+    ("step", dict(lr="0.1", step_size=3), TypeError, "Invalid lr: '0.1'"),
     ("step", dict(step_size=3), TypeError, "needs lr"),
-    ("step", dict(lr=0.1, step_size=0), ValueError, "step_size must be an integer >= 1"),
+    ("step", dict(lr=0.1, step_size=0), ValueError, r"Invalid step_size: 0 \(must be an integer >= 1\)"),
     ("step", dict(lr=0.1), TypeError, "step_size"),
     ("step", dict(lr=0.1, step_size=2, gamma=0.0), ValueError, "gamma"),
-    ("multistep", dict(lr=0.1, milestones=[700, 400]), ValueError, "milestones.*sorted"),
+    ("multistep", dict(lr=0.1, milestones=[700, 400]), ValueError, r"Invalid milestones: \[700, 400\] \(must be a list of integers >= 0 in increasing order\)"),
     ("multistep", dict(lr=0.1, milestones=[-1, 400]), ValueError, "milestones"),
-    ("multistep", dict(lr=0.1, milestones=[1.5]), ValueError, "milestones"),
+    ("multistep", dict(lr=0.1, milestones=[1.5]), TypeError, "milestones"),
     ("exponential", dict(lr=0.1, gamma=-0.5), ValueError, "gamma"),
-    ("cosine", dict(lr=0.1, T_max=0), ValueError, "T_max must be an integer >= 1"),
+    ("cosine", dict(lr=0.1, T_max=0), ValueError, r"Invalid T_max: 0 \(must be an integer >= 1\)"),
     ("cosine", dict(lr=0.1, T_max=10, eta_min=-1), ValueError, "eta_min"),
     ("cosine_warm_restarts", dict(lr=0.1, T_0=0), ValueError, "T_0"),
-    ("cosine_warm_restarts", dict(lr=0.1, T_0=5, T_mult=1.5), ValueError, "T_mult"),
+    ("cosine_warm_restarts", dict(lr=0.1, T_0=5, T_mult=1.5), TypeError, "T_mult"),
     ("linear", dict(lr=0.1, total_iters=0), ValueError, "total_iters"),
     ("linear", dict(lr=0.1, start_factor=0.0), ValueError, "start_factor"),
     ("polynomial", dict(lr=0.1, total_iters=0), ValueError, "total_iters"),
@@ -135,12 +135,12 @@ BAD = [
     ("onecycle", dict(lr=0.1, total_steps=100, pct_start=1.0), ValueError, "pct_start"),
     ("onecycle", dict(lr=0.1, total_steps=100, pct_start=0.0), ValueError, "pct_start"),
     ("onecycle", dict(lr=0.1, total_steps=100, anneal_strategy="cosine"), ValueError, "anneal_strategy"),
-    ("onecycle", dict(lr=0.1), ValueError, "total_steps"),
+    ("onecycle", dict(lr=0.1), TypeError, "total_steps"),
     ("onecycle", dict(lr=0.1, max_lr=0.2, total_steps=10), ValueError, "max_lr"),
     ("sequential", dict(schedules=[lambda t: 1.0, lambda t: 2.0], milestones=[]), ValueError, "milestones"),
     ("sequential", dict(schedules=[lambda t: 1.0, 3], milestones=[2]), TypeError, r"schedules\[1\]"),
     ("warmup_cosine", dict(lr=0.1, warmup_steps=10, total_steps=10), ValueError, "total_steps"),
-    ("cosine", dict(lr=0.1, T_max=10, t_max=3), TypeError, "t_max.*valid: lr, T_max, eta_min"),
+    ("cosine", dict(lr=0.1, T_max=10, t_max=3), TypeError, r"Invalid argument: 't_max' \(schedule 'cosine' takes lr, T_max, eta_min\)"),
 ]
 
 
@@ -151,11 +151,13 @@ def test_validation_names_the_argument(name, kwargs, exc, match):
 
 
 def test_unknown_name_lists_schedules():
-    with pytest.raises(ValueError, match="constant, step, multistep, exponential, cosine"):
+    with pytest.raises(ValueError, match="Invalid schedule: 'cyclic' .*'constant', 'step', 'multistep', 'exponential', 'cosine'"):
         schedule("cyclic", lr=0.1)
 
 
-@pytest.mark.parametrize("t", [-1, 2.5, np.array([0, -3]), np.array([0.5]), "3", True, None, float("nan")])
-def test_bad_steps(t):
-    with pytest.raises(ValueError, match="step t"):
+@pytest.mark.parametrize("t, exc", [(-1, ValueError), (2.5, ValueError), (np.array([0, -3]), ValueError),
+                                    (np.array([0.5]), ValueError), ("3", TypeError), (True, TypeError),
+                                    (None, TypeError), (float("nan"), ValueError)])
+def test_bad_steps(t, exc):
+    with pytest.raises(exc, match=r"Invalid t: .* \(must be an integer >= 0 or an array of them\)"):
         schedule("exponential", lr=0.1, gamma=0.9)(t)

@@ -2,6 +2,6 @@
 
 The bottom layer: it imports nothing else from lrviz.
 """
-from . import analysis, descent, optimizers, schedules, surfaces
+from . import analysis, descent, optimizers, schedules, surfaces, validate
 
-__all__ = ["analysis", "descent", "optimizers", "schedules", "surfaces"]
+__all__ = ["analysis", "descent", "optimizers", "schedules", "surfaces", "validate"]

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import validate as V
 from .descent import Trajectory, descend, _resolve
 
 __all__ = ["critical_lr", "regime", "steps_to_tolerance", "effective_lr", "sweep", "SweepResult",
@@ -154,8 +155,7 @@ def tail_loss(traj: Trajectory, fraction=0.1):
     >>> float(tail_loss(descend("parabola", "sgd", x0=(1.0,), lr=0.5, steps=9)))   # x_1 = 0
     0.0
     """
-    if not 0 < fraction <= 1:
-        raise ValueError(f"Invalid fraction: {fraction!r} (must be in (0, 1])")
+    fraction = V.number("fraction", fraction, lo=0.0, hi=1.0, lo_open=True)
     n = max(int(round(traj.loss.shape[-1] * fraction)), 1)
     return traj.loss[..., -n:].mean(axis=-1)
 
@@ -209,12 +209,10 @@ def sweep(surface, optimizer="sgd", lrs=None, steps=100, x0=None, tol=1e-6, nois
         the rest: as in :func:`descend`; ``tol`` as in :func:`regime`.
 
     >>> r = sweep("scaled_parabola", "sgd", lrs=[0.05, 0.15, 0.25], steps=100, x0=(1.0,))
-    >>> list(r.regime)
+    >>> [str(v) for v in r.regime]
     ['converging', 'oscillating', 'diverging']
     """
-    lrs = np.logspace(-4, 1, 200) if lrs is None else np.asarray(lrs, dtype=float)
-    if lrs.ndim != 1 or lrs.size == 0:
-        raise ValueError(f"Invalid lrs: shape {lrs.shape} (must be a non-empty 1-D array)")
+    lrs = np.logspace(-4, 1, 200) if lrs is None else np.atleast_1d(V.learning_rates(lrs, "lrs"))
     traj = descend(surface, optimizer, x0=x0, steps=steps, lr=lrs, noise=noise, seed=seed)
     gap = _gap(traj, None)[:, -1]
     return SweepResult(lr=lrs, final_loss=traj.final_loss, gap=gap, regime=regime(traj, tol),
@@ -277,10 +275,11 @@ def lr_range_test(surface, optimizer="sgd", lr_min=1e-6, lr_max=10.0, steps=200,
     ``lr_t = lr_min * (lr_max / lr_min) ** (t / (steps - 1))``; the loss after step ``t`` is
     paired with ``lr_t``, then :func:`range_test_from_losses` smooths, stops and suggests.
     """
-    if not (np.isfinite(lr_min) and np.isfinite(lr_max) and 0 < lr_min < lr_max):
-        raise ValueError(f"Invalid lr_min / lr_max: {lr_min!r}, {lr_max!r} (need 0 < lr_min < lr_max)")
-    if not isinstance(steps, (int, np.integer)) or steps < 3:
-        raise ValueError(f"Invalid steps: {steps!r} (must be an integer >= 3)")
+    lr_min = V.number("lr_min", lr_min, lo=0.0, lo_open=True)
+    lr_max = V.number("lr_max", lr_max, lo=0.0, lo_open=True)
+    if not lr_min < lr_max:
+        V.fail("lr_min / lr_max", (lr_min, lr_max), "need 0 < lr_min < lr_max")
+    steps = V.integer("steps", steps, lo=3)
     ramp = lr_min * (lr_max / lr_min) ** (np.arange(steps) / (steps - 1))
     traj = descend(surface, optimizer, x0=x0, steps=steps, lr=lambda t: ramp[t], noise=noise, seed=seed)
     losses = traj.loss[1:].copy()

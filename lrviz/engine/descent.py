@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from . import validate as V
 from .optimizers import Optimizer, optimizer as _make_optimizer
 from .surfaces import Surface, surface as _lookup_surface
 
@@ -96,23 +97,6 @@ class Trajectory:
         return out
 
 
-def _check_steps(steps):
-    if isinstance(steps, (bool, np.bool_)) or not isinstance(steps, numbers.Integral):
-        raise TypeError(f"Invalid steps: {steps!r} (must be an integer >= 0)")
-    if steps < 0:
-        raise ValueError(f"Invalid steps: {steps} (must be an integer >= 0)")
-    return int(steps)
-
-
-def _check_number(name, value, minimum=0.0):
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
-        raise TypeError(f"Invalid {name}: {value!r} (must be a finite number >= {minimum:g})")
-    value = float(value)
-    if not np.isfinite(value) or value < minimum:
-        raise ValueError(f"Invalid {name}: {value!r} (must be a finite number >= {minimum:g})")
-    return value
-
-
 def _lr_table(lr, steps):
     """Return (table, runs): ``(steps, 1, 1)`` for a schedule, else a float or ``(runs, 1)``."""
     if callable(lr):
@@ -120,28 +104,21 @@ def _lr_table(lr, steps):
         try:
             values = np.asarray(lr(t), dtype=float) if steps else np.zeros(0)
         except (TypeError, ValueError) as err:
-            raise ValueError(f"Invalid lr: the schedule {lr!r} failed on steps 0..{steps - 1}: {err}") from err
+            V.fail("lr", lr, f"the schedule failed on steps 0..{steps - 1}: {err}")
         if values.ndim == 0:
             values = np.full(steps, float(values))
         if values.shape != (steps,):
-            raise ValueError(f"Invalid lr: schedule returned shape {values.shape} for {steps} steps "
-                             f"(must return one learning rate per step)")
-        if not np.all(np.isfinite(values)) or np.any(values < 0):
-            raise ValueError("Invalid lr: the schedule gave a negative or non-finite learning rate "
-                             "(must be finite and >= 0 at every step)")
+            V.fail("lr", lr, f"a schedule must return one learning rate per step; "
+                             f"it returned shape {values.shape} for {steps} steps")
+        bad = ~np.isfinite(values) | (values < 0)
+        if bad.any():
+            t = int(np.flatnonzero(bad)[0])
+            V.fail("lr", lr, f"a schedule must give a finite number >= 0 at every step; "
+                             f"step {t} gave {V.show(values[t])}")
         return values.reshape(steps, 1, 1), None
-    if isinstance(lr, (bool, np.bool_, str, bytes)):
-        raise TypeError(f"Invalid lr: {lr!r} (must be a number >= 0, an array of them, or a schedule)")
-    try:
-        values = np.asarray(lr, dtype=float)
-    except (TypeError, ValueError) as err:
-        raise TypeError(f"Invalid lr: {lr!r} (must be a number >= 0, an array of them, or a schedule)") from err
-    if values.ndim > 1:
-        raise ValueError(f"Invalid lr: shape {values.shape} (must be a number or a 1-D array, one per run)")
-    if values.size == 0 or not np.all(np.isfinite(values)) or np.any(values < 0):
-        raise ValueError(f"Invalid learning rate: {lr!r} (must be finite and >= 0)")
-    if values.ndim == 0:
-        return float(values), None
+    values = V.lr_or_schedule(lr)
+    if np.ndim(values) == 0:
+        return values, None
     return values.reshape(-1, 1), values.shape[0]
 
 
@@ -149,14 +126,15 @@ def _start_points(x0, s):
     """Return (points of shape (runs, dim), runs or None for a single start)."""
     if x0 is None:
         if s.x0 is None:
-            raise ValueError(f"Invalid x0: None, and surface {s.name!r} has no default start (pass x0)")
+            V.fail("x0", None, f"surface {s.name!r} has no default start; pass x0")
         x0 = s.x0
+    allowed = f"must be finite numbers of shape ({s.dim},) or (runs, {s.dim})"
     if isinstance(x0, (str, bytes, bool, np.bool_)):
-        raise TypeError(f"Invalid x0: {x0!r} (must be numbers of shape ({s.dim},) or (runs, {s.dim}))")
+        V.fail("x0", x0, allowed, TypeError)
     try:
         pts = np.array(x0, dtype=float)
-    except (TypeError, ValueError) as err:
-        raise TypeError(f"Invalid x0: {x0!r} (must be numbers of shape ({s.dim},) or (runs, {s.dim}))") from err
+    except (TypeError, ValueError):
+        V.fail("x0", x0, allowed, TypeError)
     if s.dim == 1 and pts.ndim == 0:
         pts = pts.reshape(1)
     if s.dim == 1 and pts.ndim == 1 and pts.shape[0] > 1:
@@ -167,28 +145,30 @@ def _start_points(x0, s):
     elif pts.ndim == 2 and pts.shape[1] == s.dim and pts.shape[0] >= 1:
         runs = pts.shape[0]
     else:
-        raise ValueError(f"Invalid x0: shape {pts.shape} (must be ({s.dim},) or (runs, {s.dim}) "
-                         f"for the {s.dim}-D surface {s.name!r})")
+        V.fail("x0", x0, f"{allowed} for the {s.dim}-D surface {s.name!r}; got shape {pts.shape}")
     if not np.all(np.isfinite(pts)):
-        raise ValueError(f"Invalid x0: {x0!r} (must be finite)")
+        V.fail("x0", x0, allowed)
     return pts, runs
 
 
 def _rng(seed):
     if isinstance(seed, np.random.Generator):
         return seed
-    if seed is not None and (isinstance(seed, (bool, np.bool_)) or not isinstance(seed, numbers.Integral) or seed < 0):
-        raise TypeError(f"Invalid seed: {seed!r} (must be None, an integer >= 0 or a numpy Generator)")
+    allowed = "must be None, an integer >= 0 or a numpy Generator"
+    if seed is not None and (isinstance(seed, (bool, np.bool_)) or not isinstance(seed, numbers.Integral)):
+        V.fail("seed", seed, allowed, TypeError)
+    if seed is not None and seed < 0:
+        V.fail("seed", seed, allowed)
     return np.random.default_rng(seed)
 
 
 def _resolve(surface, optimizer):
     s = _lookup_surface(surface) if isinstance(surface, str) else surface
     if not isinstance(s, Surface):
-        raise TypeError(f"Invalid surface: {surface!r} (must be a Surface or a catalog name)")
+        V.fail("surface", surface, "must be a Surface or a catalog name", TypeError)
     opt = _make_optimizer(optimizer) if isinstance(optimizer, str) else optimizer
     if not isinstance(opt, Optimizer):
-        raise TypeError(f"Invalid optimizer: {optimizer!r} (must be an Optimizer or a name)")
+        V.fail("optimizer", optimizer, "must be a name such as 'adam' or an Optimizer", TypeError)
     return s, opt
 
 
@@ -219,15 +199,15 @@ def descend(surface, optimizer="sgd", x0=None, steps=100, lr=None, noise=0.0, se
     [1.0, 0.5, 0.25, 0.125]
     """
     s, opt = _resolve(surface, optimizer)
-    steps = _check_steps(steps)
-    noise = _check_number("noise", noise)
+    steps = V.integer("steps", steps, lo=0)
+    noise = V.number("noise", noise, lo=0.0)
     if lr is None:
         lr = opt.hyperparams["lr"]
     lr_table, lr_runs = _lr_table(lr, steps)
     start, x_runs = _start_points(x0, s)
     if lr_runs and x_runs and lr_runs != x_runs:
-        raise ValueError(f"Invalid lr / x0: {lr_runs} learning rates but {x_runs} start points "
-                         f"(give one of them, or the same number of each)")
+        V.fail("lr / x0", (lr_runs, x_runs), f"{lr_runs} learning rates but {x_runs} start points; "
+                                             f"give one of them, or the same number of each")
     batched = bool(lr_runs or x_runs)
     runs = lr_runs or x_runs or 1
     rng = _rng(seed)

@@ -16,6 +16,8 @@ from typing import Callable, NamedTuple
 
 import numpy as np
 
+from . import validate as V
+
 MAX_LENGTH = 500
 MAX_DEPTH = 50
 MAX_EXPONENT = 10
@@ -69,8 +71,12 @@ _FORBIDDEN = {
 _BINOPS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
 
 
+class _Rejected(ValueError):
+    """Why a typed expression is refused; parse_expression adds the text and what is allowed."""
+
+
 def _reject(why: str) -> ValueError:
-    return ValueError(f"{why}. Allowed in an expression: {ALLOWED}.")
+    return _Rejected(f"{why}; allowed in an expression: {ALLOWED}")
 
 
 class Expression(NamedTuple):
@@ -87,8 +93,7 @@ def as_points(x, dim: int) -> np.ndarray:
     """Return ``x`` as a float array of shape ``(..., dim)`` (no copy if already one)."""
     x = np.asarray(x, dtype=float)
     if x.ndim == 0 or x.shape[-1] != dim:
-        raise ValueError(f"Invalid x: shape {x.shape} (must be (..., {dim}) for a "
-                         f"{dim}-D surface)")
+        V.fail("x", f"shape {x.shape}", f"must be (..., {dim}) for a {dim}-D surface")
     return x
 
 
@@ -110,30 +115,33 @@ def parse_expression(text: str) -> Expression:
     (1, -1.0, -1.0)
     """
     if not isinstance(text, str):
-        raise TypeError(f"Invalid expression: {text!r} (must be a string)")
+        V.fail("expression", text, "must be a string such as 'x**2 + y**2'", TypeError)
+    try:
+        return _parse(text)
+    except _Rejected as exc:
+        V.fail("expression", text.strip(), str(exc))
+
+
+def _parse(text: str) -> Expression:
     if not text.strip():
-        raise ValueError(f"Empty expression; type a loss such as x**2 + y**2. "
-                         f"Allowed in an expression: {ALLOWED}.")
+        raise _Rejected(f"Empty; type a loss such as x**2 + y**2; allowed in an expression: {ALLOWED}")
     if len(text) > MAX_LENGTH:
-        raise ValueError(f"Expression too long: {len(text)} characters (at most "
-                         f"{MAX_LENGTH})")
+        raise _Rejected(f"too long: {len(text)} characters, at most {MAX_LENGTH}")
     try:
         with warnings.catch_warnings():  # e.g. "invalid escape sequence" in '\>'
             warnings.simplefilter("ignore")
             tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError as exc:
         hint = " (use ** for powers, not ^)" if "^" in text else ""
-        raise ValueError(f"Could not parse expression {text.strip()!r}: {exc.msg}"
-                         f"{hint}; write products with * (2*x) and powers with "
-                         f"** (x**2)") from None
+        raise _Rejected(f"could not parse it: {exc.msg}{hint}; write products with * (2*x) "
+                        f"and powers with ** (x**2)") from None
     except (RecursionError, MemoryError, ValueError, OverflowError) as exc:
-        raise ValueError(f"Could not parse expression ({type(exc).__name__}). "
-                         f"Allowed in an expression: {ALLOWED}.") from None
+        raise _Rejected(f"could not parse it ({type(exc).__name__}); "
+                        f"allowed in an expression: {ALLOWED}") from None
     names: set[str] = set()
     _check(tree.body, 0, names)
     if not names:
-        raise ValueError(f"Expression {text.strip()!r} is constant; it must use x "
-                         "(1-D) or x and y (2-D)")
+        raise _Rejected("it is constant; it must use x (1-D) or x and y (2-D)")
     dim = 2 if "y" in names else 1
     index = {"x": 0, "y": 1}
     value = _compile_value(tree.body, index)

@@ -22,6 +22,8 @@ from typing import Callable, NamedTuple
 
 import numpy as np
 
+from . import validate as V
+
 __all__ = ["Optimizer", "optimizer", "OPTIMIZERS", "CONVENTIONS", "SGDState",
            "RMSpropState", "AdagradState", "AdadeltaState", "AdamState"]
 
@@ -114,73 +116,30 @@ _RANGES = {
 }
 
 
-def _range_text(name, lo, hi, lo_in, hi_in):
-    if hi == math.inf:
-        return f"{name} must be {'>=' if lo_in else '>'} {lo:g}"
-    return f"{name} must be in {'[' if lo_in else '('}{lo:g}, {hi:g}{']' if hi_in else ')'}"
+def check_lr(lr):
+    """A finite number >= 0, a 1-D array of them (one per run), or a callable of the step."""
+    return V.lr_or_schedule(lr)
 
 
-def _number(name, value, label=None):
-    label = label or name
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise TypeError(f"Invalid {label} value: {value!r} ({name} must be a number)")
-    value = float(value)
-    if not math.isfinite(value):
-        raise ValueError(f"Invalid {label} value: {value!r} ({name} must be finite)")
-    return value
-
-
-def _check_lr(lr):
-    """A finite number >= 0, an array of them, or a callable of the step."""
-    if callable(lr):
-        return lr
-    if isinstance(lr, np.ndarray) and lr.ndim > 0:
-        if lr.dtype.kind not in "iuf":
-            raise TypeError(f"Invalid learning rate: lr array of dtype {lr.dtype} (must be numeric)")
-        if not np.all(np.isfinite(lr)) or np.any(lr < 0):
-            raise ValueError(f"Invalid learning rate: {lr!r} (every lr must be finite and >= 0)")
-        return lr.astype(np.float64)
-    if isinstance(lr, (bool, np.bool_)) or not isinstance(lr, (int, float, np.integer, np.floating)):
-        raise TypeError(f"Invalid learning rate: {lr!r} (lr must be a number, an array or a callable of the step)")
-    lr = float(lr)
-    if not math.isfinite(lr):
-        raise ValueError(f"Invalid learning rate: {lr} (lr must be finite)")
-    if lr < 0:
-        raise ValueError(f"Invalid learning rate: {lr} (must be >= 0)")
-    return lr
-
-
-check_lr = _check_lr  # public: explorers validate a shared lr even when it is not used yet
+_check_lr = check_lr
 
 
 def _validate(name, hp):
     out = {}
     for key, value in hp.items():
         if key == "lr":
-            out[key] = _check_lr(value)
+            out[key] = V.lr_or_schedule(value)
         elif key in ("nesterov", "centered", "amsgrad"):
-            if not isinstance(value, (bool, np.bool_)):
-                raise TypeError(f"Invalid {key} value: {value!r} ({key} must be True or False)")
-            out[key] = bool(value)
+            out[key] = V.boolean(key, value)
         elif key == "betas":
-            if isinstance(value, (str, bytes)) or not hasattr(value, "__len__") or len(value) != 2:
-                raise ValueError(f"Invalid betas value: {value!r} (betas must be a pair (beta1, beta2), each in [0, 1))")
-            betas = []
-            for i, b in enumerate(value):
-                b = _number(f"betas[{i}]", b, label=f"beta parameter at index {i}")
-                if not 0.0 <= b < 1.0:
-                    raise ValueError(f"Invalid beta parameter at index {i}: {b} (betas[{i}] must be in [0, 1))")
-                betas.append(b)
-            out[key] = tuple(betas)
+            out[key] = V.betas(value)
         else:
-            v = _number(key, value)
             lo, hi, lo_in, hi_in = _RANGES[key]
-            if not ((lo <= v if lo_in else lo < v) and (v <= hi if hi_in else v < hi)):
-                raise ValueError(f"Invalid {key} value: {v} ({_range_text(key, lo, hi, lo_in, hi_in)})")
-            out[key] = v
-    if "nesterov" in out and out["nesterov"] and (out["momentum"] <= 0 or out["dampening"] != 0):
-        raise ValueError(f"Nesterov momentum requires a momentum and zero dampening "
-                         f"(got momentum={out['momentum']}, dampening={out['dampening']})")
+            out[key] = V.number(key, value, lo=lo, hi=None if hi == math.inf else hi,
+                                lo_open=not lo_in, hi_open=not hi_in)
+    if out.get("nesterov") and (out["momentum"] <= 0 or out["dampening"] != 0):
+        V.fail("nesterov", True, f"needs momentum > 0 and dampening 0; got momentum={out['momentum']:g}, "
+                                 f"dampening={out['dampening']:g}")
     return out
 
 
@@ -207,20 +166,18 @@ def optimizer(name, convention="torch", **hyperparams) -> Optimizer:
         if not hyperparams:
             return name
         if name.name not in OPTIMIZERS:
-            raise ValueError(f"cannot override hyperparameters of custom optimizer {name.name!r}")
+            V.fail("hyperparams", sorted(hyperparams),
+                   f"the custom optimizer {name.name!r} has no rule to rebuild; build a new one")
         return optimizer(name.name, name.convention, **{**name.hyperparams, **hyperparams})
     if not isinstance(name, str):
-        raise TypeError(f"optimizer name must be a string or an Optimizer, got {name!r}")
-    key = name.strip().lower()
-    if key not in OPTIMIZERS:
-        raise ValueError(f"Unknown optimizer {name!r}; choose one of {', '.join(OPTIMIZERS)}")
-    if convention not in CONVENTIONS:
-        raise ValueError(f"Unknown convention {convention!r}; choose 'torch' or 'keras'")
+        V.fail("optimizer", name, "must be a name such as 'adam' or an Optimizer", TypeError)
+    key = V.choice("optimizer", name, OPTIMIZERS)
+    convention = V.choice("convention", convention, CONVENTIONS)
     defaults = {**_DEFAULTS["torch"][key], **_DEFAULTS[convention][key]}
     unknown = sorted(set(hyperparams) - set(defaults))
     if unknown:
-        raise TypeError(f"{key}() got unexpected hyperparameter(s) {', '.join(unknown)}; "
-                        f"valid: {', '.join(defaults)}")
+        V.fail("hyperparameter", unknown[0] if len(unknown) == 1 else unknown,
+               f"{key} takes {', '.join(defaults)}", TypeError)
     hp = _validate(key, {**defaults, **hyperparams})
     build = _BUILDERS[key.replace("momentum", "sgd").replace("nesterov", "sgd")]
     init, update, names, derived = build(hp, convention == "keras")

@@ -18,6 +18,8 @@ import math
 
 import numpy as np
 
+from . import validate as V
+
 __all__ = ["Schedule", "schedule", "warmup_cosine", "SCHEDULES"]
 
 SCHEDULES = ("constant", "step", "multistep", "exponential", "cosine", "cosine_warm_restarts",
@@ -59,60 +61,50 @@ class Schedule:
         return f"schedule({self.name!r}, {args})"
 
 
+_STEPS = "must be an integer >= 0 or an array of them"
+
+
 def _as_steps(t):
-    """t as an int64 array and whether it was a scalar; ValueError otherwise."""
-    if isinstance(t, (bool, np.bool_, str, bytes)):
-        raise ValueError(f"Invalid step t: {t!r} (t must be an integer >= 0)")
-    arr = np.asarray(t)
+    """t as an int64 array and whether it was a scalar; TypeError / ValueError otherwise."""
+    if isinstance(t, (bool, np.bool_, str, bytes)) or t is None:
+        V.fail("t", t, _STEPS, TypeError)
+    try:
+        arr = np.asarray(t)
+    except (TypeError, ValueError):
+        V.fail("t", t, _STEPS, TypeError)
     if arr.dtype.kind == "f":
         if not np.all(np.isfinite(arr)) or np.any(arr != np.floor(arr)):
-            raise ValueError(f"Invalid step t: {t!r} (t must be an integer >= 0)")
+            V.fail("t", t, _STEPS)
     elif arr.dtype.kind not in "iu":
-        raise ValueError(f"Invalid step t: {t!r} (t must be an integer >= 0)")
+        V.fail("t", t, _STEPS, TypeError)
     if np.any(arr < 0):
-        raise ValueError(f"Invalid step t: {t!r} (t must be >= 0)")
+        V.fail("t", t, _STEPS)
     return arr.astype(np.int64), arr.ndim == 0
 
 
 def _num(name, value, lo=None, hi=None, lo_open=False, hi_open=False):
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise TypeError(f"Invalid {name} value: {value!r} ({name} must be a number)")
-    v = float(value)
-    ok = math.isfinite(v) and (lo is None or (v > lo if lo_open else v >= lo)) \
-        and (hi is None or (v < hi if hi_open else v <= hi))
-    if not ok:
-        lo_s = "-inf" if lo is None else f"{lo:g}"
-        hi_s = "inf" if hi is None else f"{hi:g}"
-        rng = f"{'(' if lo_open or lo is None else '['}{lo_s}, {hi_s}{')' if hi_open or hi is None else ']'}"
-        raise ValueError(f"Invalid {name} value: {value!r} ({name} must be finite and in {rng})")
-    return v
+    return V.number(name, value, lo=lo, hi=hi, lo_open=lo_open, hi_open=hi_open)
 
 
 def _int(name, value, lo):
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
-        raise ValueError(f"Invalid {name} value: {value!r} ({name} must be an integer >= {lo})")
-    if value < lo:
-        raise ValueError(f"Invalid {name} value: {value!r} ({name} must be an integer >= {lo})")
-    return int(value)
+    return V.integer(name, value, lo=lo)
 
 
 def _lr(value, name="lr"):
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise TypeError(f"Invalid learning rate: {value!r} ({name} must be a number)")
-    v = float(value)
-    if not math.isfinite(v) or v < 0:
-        raise ValueError(f"Invalid learning rate: {value!r} ({name} must be finite and >= 0)")
-    return v
+    return V.learning_rate(value, name)
 
 
 def _milestones(value, name="milestones"):
-    try:
-        ms = [_int(f"{name}[{i}]", m, 0) for i, m in enumerate(value)]
-    except TypeError:
-        raise ValueError(f"Invalid {name}: {value!r} (must be a list of integers >= 0)") from None
-    if any(b < a for a, b in zip(ms, ms[1:])):
-        raise ValueError(f"Invalid {name}: {value!r} (must be sorted in increasing order)")
-    return ms
+    allowed = "must be a list of integers >= 0 in increasing order"
+    if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
+        V.fail(name, value, allowed, TypeError)
+    value = list(value)
+    for m in value:
+        if isinstance(m, (bool, np.bool_)) or not isinstance(m, (int, np.integer)):
+            V.fail(name, value, allowed, TypeError)
+    if any(m < 0 for m in value) or any(b < a for a, b in zip(value, value[1:])):
+        V.fail(name, value, allowed)
+    return [int(m) for m in value]
 
 
 # ---------------------------------------------------------------- closed forms
@@ -210,16 +202,14 @@ def _onecycle(lr, total_steps=None, epochs=None, steps_per_epoch=None, pct_start
     """
     if total_steps is None:
         if epochs is None or steps_per_epoch is None:
-            raise ValueError("onecycle needs total_steps, or epochs and steps_per_epoch")
+            V.fail("total_steps", None, "onecycle needs total_steps, or epochs and steps_per_epoch", TypeError)
         total_steps = _int("epochs", epochs, 1) * _int("steps_per_epoch", steps_per_epoch, 1)
     total = _int("total_steps", total_steps, 1)
     pct = _num("pct_start", pct_start, 0, 1, lo_open=True, hi_open=True)
-    if anneal_strategy not in ("cos", "linear"):
-        raise ValueError(f"Invalid anneal_strategy: {anneal_strategy!r} (must be 'cos' or 'linear')")
+    anneal_strategy = V.choice("anneal_strategy", anneal_strategy, ("cos", "linear"))
     div = _num("div_factor", div_factor, 0, lo_open=True)
     final = _num("final_div_factor", final_div_factor, 0, lo_open=True)
-    if not isinstance(three_phase, (bool, np.bool_)):
-        raise TypeError(f"Invalid three_phase value: {three_phase!r} (must be True or False)")
+    three_phase = V.boolean("three_phase", three_phase)
     initial = lr / div
     low = initial / final
     if three_phase:
@@ -230,8 +220,7 @@ def _onecycle(lr, total_steps=None, epochs=None, steps_per_epoch=None, pct_start
 
     def fn(t):
         if t.size and t.max() > total:
-            raise ValueError(f"Invalid step t: {int(t.max())} (onecycle has total_steps={total}; "
-                             f"t must be <= {total})")
+            V.fail("t", int(t.max()), f"onecycle has total_steps={total}; t must be <= {total}")
         out = np.empty(t.shape)
         done = np.zeros(t.shape, dtype=bool)
         start_step = 0.0
@@ -271,21 +260,20 @@ def _sequential(lr, schedules=_REQUIRED, milestones=_REQUIRED):
     ``(name, kwargs)`` pair (likewise).
     """
     if isinstance(schedules, (str, bytes)) or not hasattr(schedules, "__len__") or not schedules:
-        raise ValueError(f"Invalid schedules: {schedules!r} (must be a non-empty list)")
+        V.fail("schedules", schedules, "must be a non-empty list", TypeError if not schedules else ValueError)
     built = []
     for i, s in enumerate(schedules):
         if isinstance(s, str) or (isinstance(s, tuple) and len(s) == 2 and isinstance(s[0], str)):
             name, kw = (s, {}) if isinstance(s, str) else s
             if lr is None:
-                raise ValueError(f"schedules[{i}] = {s!r} needs lr= on the sequential schedule")
+                V.fail(f"schedules[{i}]", s, "a schedule given by name needs lr= on the sequential schedule")
             s = schedule(name, lr=lr, **kw)
         elif not callable(s):
-            raise TypeError(f"Invalid schedules[{i}]: {s!r} (must be a Schedule, a callable or a name)")
+            V.fail(f"schedules[{i}]", s, "must be a Schedule, a callable or a name", TypeError)
         built.append(s)
     ms = _milestones(milestones)
     if len(ms) != len(built) - 1:
-        raise ValueError(f"Invalid milestones: {milestones!r} (need len(schedules) - 1 = "
-                         f"{len(built) - 1} of them)")
+        V.fail("milestones", ms, f"need len(schedules) - 1 = {len(built) - 1} of them")
     starts = np.array([0] + ms)
 
     def fn(t):
@@ -349,33 +337,35 @@ def schedule(name, lr=None, **kwargs) -> Schedule:
         return name
     if callable(name) and not isinstance(name, (str, Schedule)):
         if lr is not None or kwargs:
-            raise TypeError("a custom schedule takes no lr or arguments")
+            V.fail("arguments", sorted(kwargs) + (["lr"] if lr is not None else []),
+                   "a custom schedule takes no lr or arguments", TypeError)
         return Schedule("custom", {"fn": name}, lambda t: _call_any(name, t))
-    if not isinstance(name, str) or name.strip().lower() not in SCHEDULES:
-        raise ValueError(f"Unknown schedule {name!r}; choose one of {', '.join(SCHEDULES)}")
-    key = name.strip().lower()
+    if not isinstance(name, str):
+        V.fail("schedule", name, "must be a name such as 'step', a Schedule or a callable of the step", TypeError)
+    key = V.choice("schedule", name, SCHEDULES)
     if key == "warmup_cosine":
         if lr is None:
-            raise TypeError("warmup_cosine needs lr=")
+            V.fail("lr", None, "warmup_cosine needs lr=", TypeError)
         return warmup_cosine(lr, **kwargs)
     if key == "onecycle" and "max_lr" in kwargs:
         max_lr = kwargs.pop("max_lr")
         if lr is not None and lr != max_lr:
-            raise ValueError(f"onecycle got lr={lr!r} and max_lr={max_lr!r}; give one")
+            V.fail("max_lr", max_lr, f"onecycle got lr={V.show(lr)} too; give one of them")
         lr = max_lr
     build = _BUILDERS[key]
     names = build.__code__.co_varnames[1:build.__code__.co_argcount]
     unknown = sorted(set(kwargs) - set(names))
     if unknown:
-        raise TypeError(f"schedule({key!r}) got unexpected argument(s) {', '.join(unknown)}; "
-                        f"valid: lr, {', '.join(names)}")
+        V.fail("argument", unknown[0] if len(unknown) == 1 else unknown,
+               f"schedule {key!r} takes lr, {', '.join(names)}", TypeError)
     defaults = dict(zip(names, build.__defaults__ or ()))  # all parameters have defaults
     missing = [n for n in names if defaults.get(n) is _REQUIRED and n not in kwargs]
     if missing:
-        raise TypeError(f"schedule({key!r}) needs argument(s) {', '.join(missing)}")
+        V.fail(missing[0], None, f"schedule {key!r} needs {', '.join(missing)}", TypeError)
     if key != "sequential":
         if lr is None:
-            raise TypeError(f"schedule({key!r}) needs lr=" + (" (or max_lr=)" if key == "onecycle" else ""))
+            V.fail("lr", None, f"schedule {key!r} needs lr=" + (" (or max_lr=)" if key == "onecycle" else ""),
+                   TypeError)
         lr = _lr(lr, "max_lr" if key == "onecycle" else "lr")
     elif lr is not None:
         lr = _lr(lr)

@@ -14,6 +14,8 @@ from typing import Callable
 
 import numpy as np
 
+from . import validate as V
+
 from .expressions import as_points as _pts
 from .expressions import parse_expression
 
@@ -33,8 +35,7 @@ def _norm_point(value, dim: int, field: str) -> tuple:
     except (TypeError, ValueError):
         point = ()
     if len(point) != dim or not all(math.isfinite(v) for v in point):
-        raise ValueError(f"Invalid {field}: {value!r} (must be {dim} finite "
-                         f"number{'s' if dim > 1 else ''} for a {dim}-D surface)")
+        V.fail(field, value, f"must be {dim} finite number{'s' if dim > 1 else ''} for a {dim}-D surface")
     return point
 
 
@@ -47,8 +48,7 @@ def _norm_bounds(bounds, dim: int) -> tuple:
     if len(out) != dim or not all(len(p) == 2 and math.isfinite(p[0])
                                   and math.isfinite(p[1]) and p[0] < p[1] for p in out):
         want = "((lo, hi),)" if dim == 1 else "((xlo, xhi), (ylo, yhi))"
-        raise ValueError(f"Invalid bounds: {bounds!r} (must be {want} with finite "
-                         f"lo < hi for a {dim}-D surface)")
+        V.fail("bounds", bounds, f"must be {want} with finite lo < hi for a {dim}-D surface")
     return out
 
 
@@ -86,19 +86,18 @@ class Surface:
 
     def __post_init__(self):
         if not isinstance(self.name, str) or not self.name:
-            raise ValueError(f"Invalid name: {self.name!r} (must be a non-empty string)")
+            V.fail("name", self.name, "must be a non-empty string")
         if isinstance(self.dim, bool) or self.dim not in (1, 2):
-            raise ValueError(f"Invalid dim: {self.dim!r} (must be 1 or 2)")
+            V.fail("dim", self.dim, "must be 1 or 2")
         for field in ("f", "grad"):
             if not callable(getattr(self, field)):
-                raise TypeError(f"Invalid {field}: {getattr(self, field)!r} (must be callable)")
+                V.fail(field, getattr(self, field), "must be callable", TypeError)
         if self.hessian is not None and not callable(self.hessian):
-            raise TypeError(f"Invalid hessian: {self.hessian!r} (must be callable or None)")
+            V.fail("hessian", self.hessian, "must be callable or None", TypeError)
         if not np.iterable(self.minima) or isinstance(self.minima, str):
-            raise ValueError(f"Invalid minima: {self.minima!r} (must be a tuple of points)")
+            V.fail("minima", self.minima, "must be a tuple of points")
         if self.min_value is not None and not _is_number(self.min_value):
-            raise ValueError(f"Invalid min_value: {self.min_value!r} (must be a number "
-                             f"or None)")
+            V.fail("min_value", self.min_value, "must be a number or None")
         set_ = object.__setattr__  # frozen: normalize lists to tuples of floats once
         set_(self, "dim", int(self.dim))
         set_(self, "bounds", _norm_bounds(self.bounds, self.dim))
@@ -535,26 +534,25 @@ def surface(name, **params) -> Surface:
     """
     if isinstance(name, Surface):
         if params:
-            raise ValueError(f"Invalid params {sorted(params)}: a Surface instance takes "
-                             f"no parameters (pass its catalog name instead)")
+            V.fail("params", sorted(params), "a Surface instance takes no parameters; pass its catalog name instead")
         return name
     if not isinstance(name, str):
-        raise TypeError(f"Invalid surface: {name!r} (must be a name or a Surface)")
+        V.fail("surface", name, "must be a name or a Surface", TypeError)
     key = {_key(k): k for k in SURFACES}.get(_key(name), _key(name))
     if key not in SURFACES and key not in _FACTORIES:
-        raise ValueError(f"Unknown surface {name!r}; choose one of: "
-                         f"{', '.join(SURFACES)}")
+        V.fail("surface", name, f"must be one of {', '.join(map(repr, SURFACES))}")
     if not params:
         return SURFACES[key] if key in SURFACES else _FACTORIES[key][0]()
     spec = _FACTORIES[key][1] if key in _FACTORIES else {}
     for p, v in params.items():
         if p not in spec:
             takes = ", ".join(spec) if spec else "no parameters"
-            raise ValueError(f"Unknown parameter {p!r} for surface '{key}' (it takes: "
-                             f"{takes})")
+            V.fail("parameter", p, f"surface '{key}' takes {takes}")
         _, ok, allowed = spec[p]
-        if not (_is_number(v) and math.isfinite(v) and ok(v)):
-            raise ValueError(f"Invalid {p} for surface '{key}': {v!r} ({allowed})")
+        if not _is_number(v):
+            V.fail(p, v, f"{allowed}, for surface '{key}'", TypeError)
+        if not (math.isfinite(v) and ok(v)):
+            V.fail(p, v, f"{allowed}, for surface '{key}'")
     values = {p: float(v) for p, v in params.items()}
     changed = [f"{p}={v:g}" for p, v in values.items() if v != spec[p][0]]
     s = _FACTORIES[key][0](**values)

@@ -47,6 +47,8 @@ def show(value) -> str:
         return "(" + ", ".join(show(v) for v in value) + ("," if len(value) == 1 else "") + ")"
     if isinstance(value, list) and all(isinstance(v, numbers.Number) for v in value):
         return "[" + ", ".join(show(v) for v in value) + "]"
+    if callable(value) and repr(value).startswith("<"):  # no memory address in a message
+        return f"<{type(value).__name__} {getattr(value, '__name__', '')}>".replace(" >", ">")
     text = repr(value)
     return text if len(text) <= 80 else text[:77] + "..."
 
@@ -159,37 +161,39 @@ def learning_rate(value, name="lr"):
     return number(name, value, lo=0.0)
 
 
-_LRS = "must be a finite number >= 0 or a non-empty 1-D array of them"
+_LR = "must be a finite number >= 0"
 
 
-def learning_rates(value, name="lr"):
+def learning_rates(value, name="lr", allowed="must be a finite number >= 0 or a non-empty 1-D array of them"):
     """A learning rate or one per run: a float, or a float64 array of shape ``(runs,)``.
+
+    A bad number gets the same message as :func:`learning_rate`; ``allowed`` is the text
+    for a value of the wrong type.
 
     >>> learning_rates([0.1, 0.2])
     array([0.1, 0.2])
     >>> learning_rates([0.1, -0.2])
     Traceback (most recent call last):
         ...
-    ValueError: Invalid lr: [0.1, -0.2] (must be a finite number >= 0 or a non-empty 1-D array of them)
+    ValueError: Invalid lr: [0.1, -0.2] (must be finite numbers >= 0, one per run)
     """
     if _is_number(value):
-        v = float(value)
-        if not math.isfinite(v) or v < 0:
-            fail(name, value, _LRS)
-        return v
+        return learning_rate(value, name)
     if isinstance(value, (str, bytes, bool, np.bool_)) or value is None or callable(value):
-        fail(name, value, _LRS, TypeError)
+        fail(name, value, allowed, TypeError)
     try:
         arr = np.asarray(value)
     except (TypeError, ValueError):
-        fail(name, value, _LRS, TypeError)
+        fail(name, value, allowed, TypeError)
     if arr.dtype.kind not in "iuf":
-        fail(name, value, _LRS, TypeError)
+        fail(name, value, allowed, TypeError)
     arr = arr.astype(np.float64)
     if arr.ndim == 0:
-        return learning_rates(float(arr), name)
-    if arr.ndim != 1 or arr.size == 0 or not np.all(np.isfinite(arr)) or np.any(arr < 0):
-        fail(name, value, _LRS)
+        return learning_rate(float(arr), name)
+    if arr.ndim != 1 or arr.size == 0:
+        fail(name, value, f"must be a number or a non-empty 1-D array, one per run; got shape {arr.shape}")
+    if not np.all(np.isfinite(arr)) or np.any(arr < 0):
+        fail(name, value, "must be finite numbers >= 0, one per run")
     return arr
 
 
@@ -200,6 +204,10 @@ def lr_or_schedule(value, name="lr"):
 
     >>> lr_or_schedule(0.1), callable(lr_or_schedule(lambda t: 0.1))
     (0.1, True)
+    >>> lr_or_schedule(-0.1)
+    Traceback (most recent call last):
+        ...
+    ValueError: Invalid lr: -0.1 (must be a finite number >= 0)
     >>> lr_or_schedule(None)
     Traceback (most recent call last):
         ...
@@ -207,13 +215,7 @@ def lr_or_schedule(value, name="lr"):
     """
     if callable(value):
         return value
-    allowed = "must be a finite number >= 0, a 1-D array of them, or a schedule"
-    try:
-        return learning_rates(value, name)
-    except TypeError:
-        fail(name, value, allowed, TypeError)
-    except ValueError:
-        fail(name, value, allowed)
+    return learning_rates(value, name, "must be a finite number >= 0, a 1-D array of them, or a schedule")
 
 
 def choice(name, value, allowed, *, case=False):

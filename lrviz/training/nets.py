@@ -17,6 +17,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from ..engine import validate as V
+
 __all__ = ["Digits", "digits", "digits_raw", "TrainResult", "Population",
            "train", "train_population", "predict", "DIGITS_CLASS_COUNTS", "DIGITS_SHA256"]
 
@@ -125,13 +127,7 @@ def _lr_arg(value, name="lr"):
     """-> (base (N,) or None for a scalar, callable or None)."""
     if callable(value):
         return None, value
-    try:
-        arr = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        raise ValueError(f"Invalid learning rate {name}: {value!r} (must be a number, 1-D array or callable of the step)") from None
-    if arr.ndim > 1 or arr.size == 0 or not np.all(np.isfinite(arr)) or np.any(arr < 0):
-        raise ValueError(f"Invalid learning rate {name}: {value!r} (must be finite and >= 0; a number or non-empty 1-D array)")
-    return arr, None
+    return np.asarray(V.lr_or_schedule(value, name), dtype=float), None
 
 
 def _resolve_optimizer(opt, hyperparams):
