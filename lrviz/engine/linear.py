@@ -16,7 +16,7 @@ With ``h = lr * lam`` and momentum ``mu``:
 The error shrinks like ``rho(M)^t``, ``rho`` the spectral radius (largest |eigenvalue|).
 Heavy ball is stable for ``0 < h < 2 (1 + mu)``, Nesterov for ``0 < h < 2 (1 + mu) / (1 + 2 mu)``
 (``lrviz.analysis.critical_lr`` gives both). Heavy ball's two eigenvalues meet
-(critical damping) at ``mu = (1 - sqrt(h))^2``, where ``rho = 1 - sqrt(h)``, its smallest
+(critical damping) at ``mu = (1 - sqrt(h))^2``, where ``rho = |1 - sqrt(h)|``, its smallest
 value for that ``h``. For curvatures in ``[m, L]`` (condition number ``kappa = L / m``) the best
 heavy ball takes ``lr = 4 / (sqrt(L) + sqrt(m))^2`` and ``mu = ((sqrt(kappa) - 1) / (sqrt(kappa) + 1))^2``,
 with rate ``(sqrt(kappa) - 1) / (sqrt(kappa) + 1)`` against gradient descent's best
@@ -117,7 +117,7 @@ def critical_damping(h):
 
     Below it the eigenvalues are real (the error decays without oscillating, slowly); above
     it they are a complex pair of modulus ``sqrt(mu)`` (it spirals in). At ``mu`` itself
-    ``rho = 1 - sqrt(h)``, the smallest radius any momentum gives for this ``h`` (0 < h < 4).
+    ``rho = |1 - sqrt(h)|``, the smallest radius any momentum gives for this ``h`` (0 < h < 4).
 
     >>> critical_damping(0.01)
     0.81
