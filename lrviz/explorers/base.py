@@ -1,11 +1,20 @@
-"""The explorer base class and the helpers every explorer shares (no math here)."""
+"""The explorer contract (:class:`BaseExplorer`) and the helpers every explorer shares.
+
+No math here: explorers merge and check parameters, call the engine and training layers,
+hand the results to the pictures layer, and keep the controls in step.
+"""
 from __future__ import annotations
 
+import contextlib
+import math
+import warnings
 
+from ..engine import optimizers as _optimizers
 from ..pictures import plotting, style
 from ..pictures.canvas import LiveFigure
 
-__all__ = ["BaseExplorer", "SCHEDULE_CHOICES", "schedule_kwargs"]
+__all__ = ["BaseExplorer", "SCHEDULE_CHOICES", "schedule_kwargs", "hyper_controls", "control_values",
+           "from_controls"]
 
 # JupyterLab's output area beside the file browser is ~970 px wide on a 1400 px screen:
 # a wider canvas gets cut off, so explorers scale their dpi to stay within this.
@@ -30,15 +39,57 @@ def schedule_kwargs(name, period, gamma, steps):
     }[name]
 
 
-# Hyperparameter sliders, shown only for optimizers that take them.
+# ---------------------------------------------------------------- optimizer controls
+# The engine owns each optimizer's metadata (slider specs included). Until every engine
+# in use has optimizers.controls / control_values / from_controls, these fall back to a
+# table of the same shape, so the explorers work either way.
 _HYPER = {
     "momentum": dict(kind="float", min=0.0, max=0.99, step=0.01, description="momentum β"),
     "alpha": dict(kind="float", min=0.5, max=0.999, step=0.001, description="alpha (decay)"),
     "rho": dict(kind="float", min=0.5, max=0.999, step=0.001, description="rho (decay)"),
     "beta1": dict(kind="float", min=0.0, max=0.99, step=0.01, description="beta1"),
-    "beta2": dict(kind="float", min=0.5, max=0.9999, step=0.0001, description="beta2"),
-    "eps": dict(kind="log", min=-10, max=0, step=0.5, description="eps"),
+    "beta2": dict(kind="float", min=0.5, max=0.9999, step=0.0001, description="beta2", readout_format=".4f"),
+    "eps": dict(kind="log", min=-10, max=0, step=0.5, description="eps", readout_format=".0e"),
 }
+
+
+def hyper_controls(name, convention="torch"):
+    """Control name -> slider spec (kind, min, max, step, description, ...) for optimizer ``name``."""
+    if hasattr(_optimizers, "controls"):
+        return _optimizers.controls(name, convention)
+    opt = _optimizers.optimizer(name, convention)
+    return {k: dict(_HYPER[k], default=v) for k, v in control_values(opt).items()}
+
+
+def control_values(opt):
+    """Control name -> value for an optimizer (betas split into beta1 / beta2)."""
+    if hasattr(_optimizers, "control_values"):
+        return _optimizers.control_values(opt)
+    hp = dict(opt.hyperparams)
+    if "betas" in hp:
+        hp["beta1"], hp["beta2"] = hp.pop("betas")
+    return {k: v for k, v in hp.items() if k in _HYPER}
+
+
+def from_controls(name, values, convention="torch", **fixed):
+    """The optimizer a set of control values means (beta1 / beta2 merged into betas)."""
+    if hasattr(_optimizers, "from_controls"):
+        return _optimizers.from_controls(name, values, convention, **fixed)
+    hp = {**fixed, **values}
+    if "beta1" in hp or "beta2" in hp:
+        b1, b2 = hp.pop("beta1", None), hp.pop("beta2", None)
+        old = hp.get("betas", (0.9, 0.999))
+        hp["betas"] = (old[0] if b1 is None else b1, old[1] if b2 is None else b2)
+    return _optimizers.optimizer(name, convention, **hp)
+
+
+def all_hyper_controls():
+    """Every hyperparameter control name any optimizer has, in a stable order."""
+    names = {}
+    for opt in _optimizers.OPTIMIZERS:
+        for conv in _optimizers.CONVENTIONS:
+            names.update(dict.fromkeys(hyper_controls(opt, conv)))
+    return tuple(names)
 
 
 def _wide():
@@ -48,20 +99,125 @@ def _wide():
     return w.Layout(width="300px")
 
 
-def _hyper_values(opt):
-    """Slider name -> value for an optimizer (betas split into beta1 / beta2)."""
-    hp = dict(opt.hyperparams)
-    if "betas" in hp:
-        hp["beta1"], hp["beta2"] = hp.pop("betas")
-    return {k: v for k, v in hp.items() if k in _HYPER}
+def slider(spec, **kw):
+    """An ipywidgets slider from an engine control spec (``kind`` float / log / int / bool)."""
+    import ipywidgets as w
+
+    kind = spec.get("kind", "float")
+    args = {k: v for k, v in spec.items() if k not in ("kind", "default")}
+    if kind == "bool":
+        return w.Checkbox(description=args.get("description", ""), **kw)
+    cls = {"float": w.FloatSlider, "log": w.FloatLogSlider, "int": w.IntSlider}[kind]
+    if kind == "log":
+        args.setdefault("readout_format", ".0e")
+    return cls(layout=_wide(), **args, **kw)
+
+
+def _describe(err):
+    """The message a rejected update shows beside the controls."""
+    if isinstance(err, Warning):
+        return (f"Not applied: {type(err).__name__}: {err} (the figure keeps the last good run; "
+                f"try a smaller lr or fewer steps)")
+    if isinstance(err, (ValueError, TypeError, KeyError)):
+        return str(err).strip("'\"")
+    return f"Unexpected {type(err).__name__}: {err} (please report this)"
+
+
+def _show_value(ctl, value, span=None):
+    """Set one control to ``value``; a slider's range is set to ``span`` then widened to hold it.
+
+    Called with notifications held, so no intermediate clamp (say min above the old value)
+    reaches an observer, and the control ends up showing exactly ``value``.
+    """
+    with ctl.hold_trait_notifications():
+        if hasattr(ctl, "min") and hasattr(ctl, "max") and value is not None:
+            log = type(ctl).__name__ == "FloatLogSlider"
+            lo, hi = span if span is not None else (ctl.min, ctl.max)
+            pos = math.log10(value) if log else value
+            lo, hi = min(lo, math.floor(pos) if log else pos), max(hi, math.ceil(pos) if log else pos)
+            # assign in an order in which min <= max holds at every step
+            if lo > ctl.max:
+                ctl.max, ctl.min = hi, lo
+            else:
+                ctl.min, ctl.max = lo, hi
+        ctl.value = value
 
 
 class BaseExplorer:
-    """Shared plumbing: parameters, the live figure, the message line and display()."""
+    """The explorer contract, implemented once here; every explorer in lrviz follows it.
+
+    **What every explorer has**
+
+    - ``params``: the parameters of what is on screen (a dict; never mutated in place).
+    - ``trajectory``: the result computed from ``params`` (a ``Trajectory`` for the
+      descent explorers; the leader of a race; the scheduled run; a fit; a PBT or a
+      training result). ``_result`` holds the whole computed result.
+    - ``controls``: control name -> widget. The names are the ones ``update()`` accepts.
+    - ``figure`` (the matplotlib Figure), ``widget`` (what the notebook displays),
+      ``message`` (the last rejection, "" after a good update) and ``save_gif(path)``.
+
+    **update(\\*\\*changes) -> bool** is the one path that both code and controls take:
+
+    1. *merge*: ``_merge(changes)`` returns a new dict (a copy of ``params`` with the
+       changes, names translated; e.g. ``x`` / ``y`` into ``x0``). The result does not
+       depend on the keyword order. An unknown name is a ValueError.
+    2. *validate*: ``_validate(p)`` checks and normalises ``p`` (``Invalid <argument>:
+       <value> (<allowed>)``; TypeError for a wrong type, ValueError for a wrong value).
+    3. *compute*: ``_compute(p)`` returns the result; every number comes from the engine
+       and training layers.
+    4. *commit*: ``params`` and ``_result`` are replaced together.
+    5. *rebuild* the figure (``_build_figure()``) only when its panels change (a 1-D <->
+       2-D surface, another set of look-inside panels): by default when ``_figure_key()``
+       differs from the key of the last build; or override ``_needs_rebuild(old, new)``.
+    6. *sync*: every control is set to ``_control_values()`` (name -> value; controls left
+       out are hidden), with its range from ``_control_ranges()`` widened to hold the
+       value, under ``hold_trait_notifications`` and with the controls' observers muted:
+       a slider's min/max clamp cannot re-enter ``update``. The frame slider spans
+       ``_frames_max()``.
+    7. *render*: ``_render()`` moves the existing artists (``set_data``) and refreshes.
+
+    All steps run with every warning raised as an error. It is all or nothing: a rejected
+    value, or any error or warning from the layers below, leaves ``params``, the result,
+    the controls and the figure as they were (if it came after the commit, the old state
+    is rebuilt and re-rendered), shows the message beside the controls, and returns
+    False; the next update works. A control moved to a rejected value snaps back to the
+    params (a typed text, which the student may want to correct, is kept). An ``update``
+    from inside an update (a click or a clamp during a sync) is ignored.
+
+    **Subclassing.** ``__init__`` calls ``super().__init__()``, then ``self._start(params)``
+    with the initial parameters; ``_start`` validates, computes (bad initial arguments
+    raise, as in ``descend``), builds the controls and the figure, syncs and renders.
+    Provide:
+
+    - ``_build_controls() -> dict`` name -> widget, and ``_layout() -> widget``;
+      call ``self._frame_controls()`` there for Play / step / reset (then define
+      ``_frames_max()`` and ``_show_frame(k, refresh)``);
+    - ``_merge``, ``_validate``, ``_compute``, ``_figure_key``, ``_build_figure``,
+      ``_render``, ``_control_values`` (and ``_control_ranges``) as above;
+    - ``_gif_runs()`` -> {label: (trajectory, colour)} for the default ``save_gif``.
+
+    Wire a control with ``self._observe(name)`` (it calls ``update(name=new value)``) or
+    observe it yourself and call ``self._on_control(**changes)``. Never call ``update``
+    or ``_render`` from inside these hooks.
+
+    >>> class Tiny(BaseExplorer):                       # doctest: +SKIP
+    ...     def __init__(self, lr=0.1):
+    ...         super().__init__()
+    ...         self._start(dict(lr=lr))
+    ...     def _validate(self, p): return dict(p, lr=validate.learning_rate(p["lr"]))
+    ...     def _compute(self, p): return descend("parabola", "sgd", lr=p["lr"], steps=20)
+    ...     def _build_controls(self): return {"lr": self._observe("lr", FloatLogSlider())}
+    ...     def _layout(self): return VBox([*self.controls.values(), self._message, self.live.view])
+    ...     def _build_figure(self): ...   # draw once, keep the artists, set self.live.dynamic
+    ...     def _render(self): ...         # set_data on the artists, then self.live.refresh()
+    ...     def _control_values(self): return {"lr": self.params["lr"]}
+    """
 
     # Inches per style; the classroom style's big fonts need more of them. The dpi is then
     # chosen so the canvas is at most MAX_WIDTH_PX wide (see LiveFigure below).
     _figsize = {"notebook": (10, 6.4), "classroom": (12, 8)}
+    # Controls a rejected update leaves as they are (a typed text the student may fix).
+    _keep_on_reject = ()
 
     def __init__(self):
         import ipywidgets as w
@@ -72,50 +228,168 @@ class BaseExplorer:
         self.message = ""
         self._message = w.HTML(layout=w.Layout(min_height="1.5em"))
         self._syncing = False
+        self._busy = False
+        self._built_key = None
+        self.controls = {}
 
+    # ---------------------------------------------------------------- the contract
+    def _start(self, params):
+        """Validate and compute the initial ``params`` (errors raise), then build and draw."""
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            p = self._validate(dict(params))
+            result = self._compute(p)
+        self.params, self._result = p, result
+        self.controls = self._build_controls()
+        self.widget = self._layout()
+        self._rebuild()
+        self._sync_controls()
+        self._sync_frames()
+        self._render()
+
+    def update(self, **changes) -> bool:
+        """Apply ``changes`` (the same path the controls take); all or nothing.
+
+        Returns True when applied. Otherwise returns False, shows the reason beside the
+        controls (``message``), and leaves params, result, controls and figure as they were.
+        """
+        if self._busy:  # a clamp or a click while an update runs: the running one wins
+            return False
+        self._busy = True
+        old_params, old_result = self.params, self._result
+        old_frame = self._frame.value if hasattr(self, "_frame") else None
+        stage = "merge"
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("error")
+                p = self._validate(self._merge(dict(changes)))
+                result = self._compute(p)
+                stage = "commit"
+                self.params, self._result = p, result
+                if self._needs_rebuild(old_params, p):
+                    stage = "rebuild"
+                    self._rebuild()
+                self._sync_controls()
+                self._sync_frames()
+                self._render()
+        except Exception as err:  # a slider must never break the notebook: report, keep going
+            self._rollback(stage, old_params, old_result, old_frame)
+            self._show_message(_describe(err))
+            return False
+        finally:
+            self._busy = False
+        self._show_message("")
+        return True
+
+    def _rollback(self, stage, params, result, frame):
+        self.params, self._result = params, result
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            if stage == "merge":  # nothing changed, except a control the student moved
+                self._sync_controls(keep=self._keep_on_reject)
+                return
+            if stage == "rebuild":
+                self._rebuild()
+            self._sync_controls()
+            self._sync_frames()
+            self._render()
+            if frame is not None and frame != self._frame.value:
+                self._frame.value = frame  # its observer shows that frame again
+
+    # ---------------------------------------------------------------- hooks (defaults)
+    def _merge(self, changes):
+        """A copy of ``self.params`` with ``changes``; an unknown name is a ValueError."""
+        p = dict(self.params)
+        for key, value in changes.items():
+            if key not in p:
+                raise ValueError(f"Invalid parameter: {key!r} (use one of: {', '.join(p)})")
+            p[key] = value
+        return p
+
+    def _validate(self, p):
+        return p
+
+    def _compute(self, p):
+        raise NotImplementedError
+
+    def _figure_key(self):
+        """What the figure's panels depend on (compared after each commit); None: fixed panels."""
+        return None
+
+    def _needs_rebuild(self, old, new):
+        """Whether the panels change; called after the commit (``self._result`` is the new one)."""
+        return self._figure_key() != self._built_key
+
+    def _rebuild(self):
+        self._build_figure()
+        self._built_key = self._figure_key()
+
+    def _build_controls(self):
+        return {}
+
+    def _layout(self):
+        return self._w.VBox([*self.controls.values(), self._message, self._figure_view()])
+
+    def _build_figure(self):
+        raise NotImplementedError
+
+    def _render(self):
+        raise NotImplementedError
+
+    def _control_values(self):
+        """Control name -> the value it must show; a control left out is hidden."""
+        return {name: self.params[name] for name in self.controls}
+
+    def _control_ranges(self):
+        """Control name -> (min, max) before widening to the value (exponents for log sliders)."""
+        return {}
+
+    # ---------------------------------------------------------------- plumbing
     @property
     def figure(self):
         """The matplotlib Figure (current after every update)."""
         return self.live.figure
 
+    def _figure_view(self, hint="ex.figure"):
+        return self.live.view if self.live.view is not None else self._w.HTML(f"(figure: see {hint})")
+
     def _show_message(self, text):
         self.message = text
         self._message.value = (f"<span style='color:#b00020'>⚠ {_escape(text)}</span>" if text else "")
 
-    def update(self, **params) -> bool:
-        """Apply new parameters (the same path the controls take). Returns False, and shows
-        the reason beside the controls, when a value is not allowed; nothing is changed then."""
-        try:
-            self._apply(params)
-        except (ValueError, TypeError, KeyError) as err:
-            self._show_message(str(err).strip("'\""))
-            return False
-        except Exception as err:  # a slider must never break the notebook: report, keep going
-            self._show_message(f"Unexpected {type(err).__name__}: {err} (please report this)")
-            return False
-        self._show_message("")
-        return True
+    def _on_control(self, **changes):
+        if not (self._syncing or self._busy):
+            self.update(**changes)
 
-    def _on_control(self, **params):
-        if not self._syncing:
-            self.update(**params)
+    def _observe(self, name, ctl):
+        """Wire ``ctl`` so that moving it calls ``update(name=new value)``; returns ``ctl``."""
+        ctl.observe(lambda ch: self._on_control(**{name: ch["new"]}), names="value")
+        return ctl
+
+    @contextlib.contextmanager
+    def _quiet(self):
+        """Mute the controls' observers (the explorer is setting them, not the student)."""
+        was, self._syncing = self._syncing, True
+        try:
+            yield
+        finally:
+            self._syncing = was
+
+    def _sync_controls(self, keep=()):
+        """Set every control to the params (see the contract, step 6)."""
+        values, spans = self._control_values(), self._control_ranges()
+        with self._quiet():
+            for name, ctl in self.controls.items():
+                if name in keep:
+                    continue
+                ctl.layout.display = None if name in values else "none"
+                if name in values:
+                    _show_value(ctl, values[name], spans.get(name))
 
     def _sync(self, widget, value):
         """Set a control's value without re-entering update()."""
-        self._syncing = True
-        try:
+        with self._quiet():
             widget.value = value
-        finally:
-            self._syncing = False
-
-    def _merged(self, changes):
-        """A copy of ``self.params`` with ``changes``; an unknown name is a ValueError."""
-        p = dict(self.params)
-        for key, value in changes.items():
-            if key not in p:
-                raise ValueError(f"Unknown parameter {key!r}; use one of: {', '.join(p)}")
-            p[key] = value
-        return p
 
     def _frame_controls(self, interval=60, step=1):
         """Play, a step slider, "step" and "reset": they move ``_show_frame`` along the run."""
@@ -130,11 +404,22 @@ class BaseExplorer:
         reset_btn.on_click(lambda _: setattr(self._frame, "value", 0))
         return w.HBox([self._play, self._frame, step_btn, reset_btn])
 
-    def _set_frames(self, steps):
-        """A new run of ``steps`` steps: the frame controls span it and show its end."""
-        self._frame.max = self._play.max = int(steps)
-        self._sync(self._frame, int(steps))
-        self._sync(self._play, int(steps))
+    def _sync_frames(self):
+        """The frame controls span the run and show its end."""
+        if not hasattr(self, "_frame"):
+            return
+        steps = int(self._frames_max())
+        with self._quiet():
+            for ctl in (self._frame, self._play):
+                with ctl.hold_trait_notifications():
+                    ctl.max = steps
+                    ctl.value = steps
+
+    def _frames_max(self):
+        return int(self.params["steps"])
+
+    def _show_frame(self, k, refresh=False):
+        pass
 
     def _gif_runs(self):
         raise NotImplementedError(f"{type(self).__name__} does not define the runs to animate")

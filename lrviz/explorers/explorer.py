@@ -1,104 +1,167 @@
-"""Explorers: sliders wired to descend() and the plots. No math here.
+"""One descent with every control: ``explore()``. No math here.
 
-``explore()`` gives one descent with every control; ``race()`` several optimizers on one
-surface; ``schedule_explorer()`` a schedule against a constant learning rate on noisy
-gradients. They share :class:`BaseExplorer`: ``update(**params)`` is the one path that
-controls and code take. A bad value never raises out of it: the message shows beside the
-controls, the last good figure stays, and the explorer keeps working.
+``update(**changes)`` is the one path that controls and code take (the contract is in
+:class:`~lrviz.explorers.base.BaseExplorer`). A bad value never raises out of it: the
+message shows beside the controls, the last good figure stays, and the explorer keeps working.
 """
 from __future__ import annotations
 
-import numpy as np
-
 from ..engine import analysis
+from ..engine import validate as V
 from ..engine.descent import descend
-from ..engine.optimizers import OPTIMIZERS, optimizer as make_optimizer
+from ..engine.optimizers import CONVENTIONS, OPTIMIZERS, optimizer as make_optimizer
 from ..engine.schedules import schedule as make_schedule
 from ..engine.surfaces import SURFACES, Surface, surface as lookup_surface
 from ..pictures import plotting
-from .base import _HYPER, SCHEDULE_CHOICES, BaseExplorer, _hyper_values, _wide, schedule_kwargs
+from .base import (SCHEDULE_CHOICES, BaseExplorer, _wide, all_hyper_controls, control_values, from_controls,
+                   hyper_controls, schedule_kwargs, slider)
 
-__all__ = ["Explorer", "explore"]
+__all__ = ["Explorer", "explore", "readout"]
+
+# The order of the parameters update() accepts, as listed in messages.
+_NAMES = ("surface", "expression", "optimizer", "lr", "steps", "x0", "x", "y", "noise", "seed", "schedule",
+          "period", "gamma", "tol", "convention")
+
+
+def optimizer_args():
+    """Every optimizer argument an explorer passes through (control names and the rest)."""
+    names = dict.fromkeys(all_hyper_controls())
+    for name in OPTIMIZERS:
+        names.update(dict.fromkeys(k for k in make_optimizer(name).hyperparams if k != "lr"))
+    return tuple(names)
 
 
 class Explorer(BaseExplorer):
-    """One descent on a 1-D or 2-D surface with every control (see :func:`explore`)."""
+    """One descent on a 1-D or 2-D surface with every control (see :func:`explore`).
+
+    ``params``: ``surface`` (a Surface), ``expression`` (the typed text it came from, or
+    ""), ``optimizer`` (a name), ``hyper`` (the hyperparameters given, by control name:
+    ``beta1``, ``momentum``, ...; the rest are the optimizer's defaults), ``lr``, ``steps``,
+    ``x0``, ``noise``, ``seed``, ``schedule``, ``period``, ``gamma``, ``tol``, ``convention``.
+    ``update`` also takes ``x`` / ``y`` (one coordinate of the start) and every
+    hyperparameter by name. A new surface starts at its own x0 and a new optimizer from
+    its own defaults, unless the same update gives them: the keyword order never matters.
+    """
+
+    _keep_on_reject = ("expression",)
 
     def __init__(self, surface="rosenbrock", optimizer="sgd", lr=None, steps=100, x0=None,
-                 noise=0.0, seed=0, schedule="constant", period=None, gamma=0.5, tol=1e-6, **hyper):
+                 noise=0.0, seed=0, schedule="constant", period=None, gamma=0.5, tol=1e-6, convention="torch",
+                 **hyper):
         super().__init__()
-        s = lookup_surface(surface) if not isinstance(surface, Surface) else surface
-        opt = make_optimizer(optimizer, **hyper)
-        self.params = dict(surface=s, optimizer=opt.name, hyper=dict(hyper), lr=None, steps=steps,
-                           x0=None, noise=noise, seed=seed, schedule=schedule,
-                           period=period or max(int(steps) // 3, 1), gamma=gamma, tol=tol)
-        self.params["lr"] = float(opt.hyperparams["lr"] if lr is None else lr)
-        self.params["x0"] = tuple(np.asarray(s.x0 if x0 is None else x0, float).ravel())
-        self.trajectory = self._compute(self.params)  # bad initial arguments raise here, as in descend()
-        self._build_controls()
-        self._build_figure()
-        self._render()
+        s = surface if isinstance(surface, Surface) else lookup_surface(surface)
+        name = make_optimizer(optimizer).name
+        if lr is None:
+            lr = make_optimizer(name, V.choice("convention", convention, CONVENTIONS)).hyperparams["lr"]
+        if period is None:
+            period = max(int(V.integer("steps", steps)) // 3, 1)
+        self._start(dict(surface=s, expression="", optimizer=name, hyper=dict(hyper), lr=lr, steps=steps,
+                         x0=s.x0 if x0 is None else x0, noise=noise, seed=seed, schedule=schedule,
+                         period=period, gamma=gamma, tol=tol, convention=convention))
 
-    # ---- math calls (all computation happens in lrviz's lower layers)
+    @property
+    def trajectory(self):
+        """The run on screen (a :class:`lrviz.Trajectory`)."""
+        return self._result
+
+    # ---- the contract's hooks
+    def _merge(self, changes):
+        p = dict(self.params, hyper=dict(self.params["hyper"]))
+        hyper_names = optimizer_args()
+        for key in changes:
+            if key not in _NAMES and key not in hyper_names:
+                raise ValueError(f"Invalid parameter: {key!r} (use one of: {', '.join(_NAMES)}, "
+                                 f"or a hyperparameter: {', '.join(hyper_names)})")
+        if "surface" in changes and "expression" in changes:
+            raise ValueError("Invalid surface / expression: both given (give one of them)")
+        if "expression" in changes:
+            text = changes["expression"]
+            if not isinstance(text, str):
+                V.fail("expression", text, "must be a formula in x (and y), e.g. 'x**4 - 3*x**2 + x'", TypeError)
+            p["surface"], p["expression"] = Surface.from_expression(text), text
+        elif "surface" in changes:
+            value = changes["surface"]
+            p["surface"] = value if isinstance(value, Surface) else lookup_surface(value)
+            p["expression"] = ""
+        if p["surface"] is not self.params["surface"]:
+            p["x0"] = p["surface"].x0  # a new surface starts at its own start point ...
+        if "optimizer" in changes:
+            name = make_optimizer(changes["optimizer"]).name
+            if name != p["optimizer"]:
+                p["hyper"] = {}  # ... and a new optimizer from its own defaults, unless given too
+            p["optimizer"] = name
+        for key, value in changes.items():
+            if key in hyper_names:
+                p["hyper"][key] = value
+            elif key not in ("surface", "expression", "optimizer", "x", "y"):
+                p[key] = value
+        for i, key in enumerate("xy"):
+            if key in changes:
+                x0 = list(V.point("x0", p["x0"], p["surface"].dim))
+                if i >= len(x0):
+                    V.fail(key, changes[key], f"the surface {p['surface'].name!r} is 1-D: it has no y")
+                x0[i] = V.number(key, changes[key])
+                p["x0"] = tuple(x0)
+        return p
+
+    def _validate(self, p):
+        s = p["surface"]
+        if not isinstance(s, Surface):
+            s = lookup_surface(s)
+        if s.dim not in (1, 2):
+            V.fail("surface", s.name, "an explorer draws 1-D and 2-D surfaces")
+        lr = V.learning_rate(p["lr"])
+        if lr <= 0:
+            V.fail("lr", p["lr"], "must be > 0: the lr slider is logarithmic")
+        steps = V.integer("steps", p["steps"], lo=1)
+        p = dict(p, surface=s, lr=lr, steps=steps, x0=tuple(float(v) for v in V.point("x0", p["x0"], s.dim)),
+                 noise=V.number("noise", p["noise"], lo=0.0), seed=V.integer("seed", p["seed"]),
+                 schedule=V.choice("schedule", p["schedule"], SCHEDULE_CHOICES),
+                 period=V.integer("period", p["period"], lo=1), gamma=V.number("gamma", p["gamma"]),
+                 tol=V.number("tol", p["tol"], lo=0.0, lo_open=True),
+                 convention=V.choice("convention", p["convention"], CONVENTIONS))
+        self._optimizer(p)  # bad hyperparameters are rejected before anything runs
+        return p
+
+    def _optimizer(self, p, lr=None):
+        controls = set(hyper_controls(p["optimizer"], p["convention"]))
+        values = {k: v for k, v in p["hyper"].items() if k in controls}
+        fixed = {k: v for k, v in p["hyper"].items() if k not in controls}
+        if lr is not None:
+            fixed["lr"] = lr
+        return from_controls(p["optimizer"], values, p["convention"], **fixed)
+
     def _compute(self, p):
         lr = p["lr"]
         if p["schedule"] != "constant":
-            lr = make_schedule(p["schedule"], lr=lr, **schedule_kwargs(p["schedule"], p["period"], p["gamma"], p["steps"]))
+            lr = make_schedule(p["schedule"], lr=lr, **schedule_kwargs(p["schedule"], p["period"], p["gamma"],
+                                                                      p["steps"]))
         # the optimizer carries the lr actually used, so trajectory.optimizer reads true
-        opt = make_optimizer(p["optimizer"], **_torch_hyper(p["hyper"]), lr=lr)
-        return descend(p["surface"], opt, x0=p["x0"], steps=p["steps"], noise=p["noise"], seed=p["seed"])
+        return descend(p["surface"], self._optimizer(p, lr), x0=p["x0"], steps=p["steps"], noise=p["noise"],
+                       seed=p["seed"])
 
-    def _apply(self, changes):
-        p = dict(self.params, hyper=dict(self.params["hyper"]))
-        for key, value in changes.items():
-            if key == "expression":
-                p["surface"] = Surface.from_expression(value)
-            elif key == "surface":
-                p["surface"] = value if isinstance(value, Surface) else lookup_surface(value)
-            elif key == "optimizer":
-                name = make_optimizer(value).name
-                if name != p["optimizer"]:
-                    p["hyper"] = {}  # a new optimizer starts from its own defaults
-                p["optimizer"] = name
-            elif key in _HYPER or key in ("betas", "nesterov", "centered", "amsgrad", "dampening",
-                                          "weight_decay", "lr_decay", "initial_accumulator_value"):
-                p["hyper"][key] = value
-            elif key in p and key != "hyper":
-                p[key] = value
-            else:
-                raise ValueError(f"Unknown parameter {key!r}; use one of: expression, surface, optimizer, "
-                                 f"lr, steps, x0, noise, seed, schedule, period, gamma, tol, " + ", ".join(_HYPER))
-        new_surface = p["surface"] is not self.params["surface"]
-        if new_surface and "x0" not in changes:
-            p["x0"] = p["surface"].x0
-        if isinstance(p["x0"], (int, float)):
-            p["x0"] = (p["x0"],)
-        p["x0"] = tuple(np.asarray(p["x0"], float).ravel()) if p["x0"] is not None else None
-        traj = self._compute(p)
-        optimizer_changed = p["optimizer"] != self.params["optimizer"]
-        self.params, self.trajectory = p, traj
-        if new_surface:
-            self._build_figure()
-        elif optimizer_changed:
-            self._build_internals()
-        self._sync_controls()
-        self._render()
+    def _figure_key(self):
+        return (self.params["surface"], self.params["optimizer"], tuple(self.trajectory.state))
+
+    def _needs_rebuild(self, old, new):
+        built = self._built_key  # surfaces compare by identity (a Surface holds functions and arrays)
+        return built is None or built[0] is not new["surface"] or built[1:] != self._figure_key()[1:]
 
     # ---- controls
     def _build_controls(self):
         w = self._w
-        self.controls = c = {}
-        c["surface"] = w.Dropdown(options=sorted(SURFACES), description="surface", layout=_wide())
+        c = {}
+        c["surface"] = w.Dropdown(options=sorted(SURFACES), value=None, description="surface", layout=_wide())
         c["expression"] = w.Text(placeholder="your own: x**4 - 3*x**2 + x", description="f(x, y) =", layout=_wide(),
                                  continuous_update=False)
         c["optimizer"] = w.Dropdown(options=list(OPTIMIZERS), description="optimizer", layout=_wide())
         c["lr"] = w.FloatLogSlider(min=-5, max=1, step=0.05, description="lr", readout_format=".2e", layout=_wide())
-        for name, spec in _HYPER.items():
-            cls = w.FloatLogSlider if spec["kind"] == "log" else w.FloatSlider
-            kw = {k: v for k, v in spec.items() if k != "kind"}
-            if spec["kind"] == "log":
-                kw["readout_format"] = ".0e"
-            c[name] = cls(layout=_wide(), continuous_update=True, **kw)
+        self._hyper_names = []
+        for name in OPTIMIZERS:  # one slider per control name, its spec from the engine
+            for key, spec in hyper_controls(name, self.params["convention"]).items():
+                if key not in c and spec.get("kind", "float") != "bool":
+                    c[key] = slider(spec, continuous_update=True)
+                    self._hyper_names.append(key)
         c["schedule"] = w.Dropdown(options=SCHEDULE_CHOICES, description="schedule", layout=_wide())
         c["period"] = w.IntSlider(min=1, max=1000, description="period", layout=_wide())
         c["gamma"] = w.FloatSlider(min=0.01, max=0.999, step=0.01, description="gamma", layout=_wide())
@@ -107,77 +170,63 @@ class Explorer(BaseExplorer):
         c["x"] = w.FloatSlider(description="start x", step=0.01, layout=_wide())
         c["y"] = w.FloatSlider(description="start y", step=0.01, layout=_wide())
         for key, ctl in c.items():
-            ctl.observe(self._control_handler(key), names="value")
-        frames = self._frame_controls()
-        self._readout = w.HTML()
-        order = ("surface", "optimizer", "lr", "expression", "schedule", "steps", *_HYPER, "period", "gamma",
-                 "noise", "x", "y")
-        grid = w.GridBox([c[k] for k in order], layout=w.Layout(grid_template_columns="repeat(3, 310px)"))
-        figure_view = self.live.view if self.live.view is not None else w.HTML("(figure: see ex.figure)")
-        # Controls above, figure below at full width: it stays large on a projector.
-        self.widget = w.VBox([grid, self._message, figure_view,
-                              frames, self._readout])
-        self._sync_controls()
-
-    def _control_handler(self, key):
-        def handler(change):
-            value = change["new"]
-            if key in ("x", "y"):
-                x0 = list(self.params["x0"])
-                x0["xy".index(key)] = value
-                self._on_control(x0=tuple(x0))
-            elif key == "expression":
-                if value.strip():
-                    self._on_control(expression=value)
+            if key == "expression":
+                ctl.observe(lambda ch: ch["new"].strip() and self._on_control(expression=ch["new"]), names="value")
             else:
-                self._on_control(**{key: value})
-        return handler
+                self._observe(key, ctl)
+        return c
 
-    def _sync_controls(self):
-        c, p = self.controls, self.params
-        s = p["surface"]
-        opt = make_optimizer(p["optimizer"], **_torch_hyper(p["hyper"]))
-        hyper = _hyper_values(opt)
-        if s.name in SURFACES:
-            self._sync(c["surface"], s.name)
-        self._sync(c["optimizer"], p["optimizer"])
-        self._sync(c["lr"], p["lr"])
-        for name in _HYPER:
-            c[name].layout.display = None if name in hyper else "none"
-            if name in hyper:
-                self._sync(c[name], float(hyper[name]))
-        self._sync(c["schedule"], p["schedule"])
-        c["period"].max = max(int(p["steps"]), 1)
-        self._sync(c["period"], min(int(p["period"]), c["period"].max))
-        for key in ("period", "gamma"):
-            c[key].layout.display = None if p["schedule"] != "constant" else "none"
-        self._sync(c["gamma"], float(p["gamma"]))
-        self._sync(c["noise"], float(p["noise"]))
-        self._sync(c["steps"], int(p["steps"]))
-        for i, key in enumerate("xy"):
-            if i < s.dim:
-                lo, hi = s.bounds[i]
-                c[key].min, c[key].max = min(lo, p["x0"][i]), max(hi, p["x0"][i])
-                self._sync(c[key], float(p["x0"][i]))
-            c[key].layout.display = None if i < s.dim else "none"
-        self._set_frames(p["steps"])
+    def _layout(self):
+        w, c = self._w, self.controls
+        self._readout = w.HTML()
+        order = ("surface", "optimizer", "lr", "expression", "schedule", "steps", *self._hyper_names, "period",
+                 "gamma", "noise", "x", "y")
+        grid = w.GridBox([c[k] for k in order], layout=w.Layout(grid_template_columns="repeat(3, 310px)"))
+        # Controls above, figure below at full width: it stays large on a projector.
+        return w.VBox([grid, self._message, self._figure_view(), self._frame_controls(), self._readout])
+
+    def _control_values(self):
+        p, s = self.params, self.params["surface"]
+        v = dict(surface=s.name if SURFACES.get(s.name) is s else None, expression=p["expression"],
+                 optimizer=p["optimizer"], lr=p["lr"], schedule=p["schedule"], noise=p["noise"], steps=p["steps"],
+                 x=p["x0"][0])
+        v.update(control_values(self.trajectory.optimizer))
+        if p["schedule"] != "constant":
+            v.update(period=p["period"], gamma=p["gamma"])
+        if s.dim == 2:
+            v["y"] = p["x0"][1]
+        return {k: val for k, val in v.items() if k in self.controls}
+
+    def _control_ranges(self):
+        p, s = self.params, self.params["surface"]
+        spans = {"period": (1, p["steps"]), "x": s.bounds[0]}
+        if s.dim == 2:
+            spans["y"] = s.bounds[1]
+        return spans
 
     # ---- figure
     def _build_figure(self):
         fig, s, traj = self.figure, self.params["surface"], self.trajectory
+        built = self._built_key
+        if built is not None and built[0] is s:  # same surface: only the look-inside panel changes
+            self._build_internals()
+            return
         fig.clear()
         self._int_twins = []
         gs = fig.add_gridspec(3, 2, width_ratios=(1.3, 1), height_ratios=(1, 0.75, 1.5))
         self.ax_path = fig.add_subplot(gs[:, 0])
         self.ax_loss, self.ax_lr, self.ax_int = (fig.add_subplot(gs[i, 1]) for i in range(3))
         self._draw_landscape(self.ax_path, s)
+        if getattr(self, "_click", None) is not None:
+            fig.canvas.mpl_disconnect(self._click)
+            self._click = None
         if s.dim == 1:
             self._path = plotting.path_1d(self.ax_path, traj)
             self._tangent = plotting.tangent_1d(self.ax_path, s, traj.x[-1, 0])
         else:
             self._path = plotting.path_2d(self.ax_path, traj)
             self._tangent = None
-            fig.canvas.mpl_connect("button_press_event", self._on_click)
+            self._click = fig.canvas.mpl_connect("button_press_event", self._on_click)
         self._title = self.ax_path.set_title("", loc="left", fontsize="medium")
         self._loss = plotting.loss_curve(self.ax_loss, traj)
         self._lr = plotting.lr_curve(self.ax_lr, traj)
@@ -192,9 +241,6 @@ class Explorer(BaseExplorer):
         self._internals = plotting.internals(self.ax_int, self.trajectory)
         self._int_twins = [a for a in self.figure.axes if a not in before]
         self._cursors = self._cursors[:2] + [self.ax_int.axvline(0, color="0.4", lw=1, ls=":")]
-        self._set_dynamic()
-
-    def _set_dynamic(self):
         dyn = [*self._path, self._title, self._loss, self._lr, *self._internals, *self._cursors]
         if self._tangent is not None:
             dyn.append(self._tangent)
@@ -203,7 +249,7 @@ class Explorer(BaseExplorer):
 
     def _on_click(self, event):
         if event.inaxes is self.ax_path and event.xdata is not None and self._toolbar_idle():
-            self.update(x0=(event.xdata, event.ydata))
+            self._on_control(x0=(event.xdata, event.ydata))
 
     def _toolbar_idle(self):
         tb = getattr(self.figure.canvas, "toolbar", None)
@@ -256,16 +302,6 @@ def readout(traj, optimizer_name, tol=1e-6):
     if crit is not None:
         out["critical lr"] = f"{crit:.4g} (plain/heavy-ball GD diverges above it near the minimum)"
     return out
-
-
-def _torch_hyper(hyper):
-    """Slider values -> optimizer() arguments (beta1 / beta2 become betas)."""
-    hp = dict(hyper)
-    if "beta1" in hp or "beta2" in hp:
-        b1, b2 = hp.pop("beta1", None), hp.pop("beta2", None)
-        old = hp.get("betas", (0.9, 0.999))
-        hp["betas"] = (old[0] if b1 is None else b1, old[1] if b2 is None else b2)
-    return hp
 
 
 def explore(surface="rosenbrock", optimizer="sgd", lr=None, steps=100, **kwargs) -> Explorer:

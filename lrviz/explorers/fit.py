@@ -11,60 +11,63 @@ with ``set_data`` (no re-plotting), like the other explorers.
 """
 from __future__ import annotations
 
-import numbers
+from typing import NamedTuple
 
 import numpy as np
 
+from ..engine import validate as V
 from ..training import generalization as gen
 from ..pictures.fit_plots import _GRID, draw_errors, draw_fit  # noqa: F401  (draw_* re-exported)
 from .base import BaseExplorer, _wide
 
-__all__ = ["FitExplorer", "fit_explorer", "draw_fit", "draw_errors"]
+__all__ = ["Fit", "FitExplorer", "fit_explorer", "draw_fit", "draw_errors"]
 
+
+class Fit(NamedTuple):
+    """What a fit explorer computed: the data, the error curve over every degree, the fit."""
+    data: gen.Data
+    curve: gen.ErrorCurve
+    coef: np.ndarray
 
 
 class FitExplorer(BaseExplorer):
-    """A polynomial fit of noisy data; degree / noise / sample size / seed sliders (see :func:`fit_explorer`)."""
+    """A polynomial fit of noisy data; degree / noise / sample size / seed sliders (see :func:`fit_explorer`).
+
+    ``params``: ``degree``, ``noise``, ``n_train``, ``seed``; ``trajectory`` is the :class:`Fit`.
+    """
 
     _figsize = {"notebook": (11, 4.6), "classroom": (13, 5.6)}
 
     def __init__(self, degree=3, noise=0.2, n_train=15, seed=0, max_degree=15):
         super().__init__()
-        max_degree = int(max_degree)
-        if not 1 <= max_degree <= gen.MAX_DEGREE:
-            raise ValueError(f"Invalid max_degree: {max_degree} (must be 1..{gen.MAX_DEGREE})")
-        self.params = dict(degree=degree, noise=noise, n_train=n_train, seed=seed)
-        self.max_degree = max_degree
-        self._compute(self._checked(self.params))  # bad initial arguments raise here
-        self._build_controls()
-        self._build_figure()
-        self._render()
+        self.max_degree = V.integer("max_degree", max_degree, lo=1, hi=gen.MAX_DEGREE)
+        self._start(dict(degree=degree, noise=noise, n_train=n_train, seed=seed))
 
-    # ---- math (all in lrviz.generalization)
-    def _checked(self, p):
-        d = p["degree"]
-        if isinstance(d, bool) or not isinstance(d, numbers.Integral) or not 0 <= d <= self.max_degree:
-            raise ValueError(f"Invalid degree: {d!r} (must be an integer 0..{self.max_degree})")
-        return p
+    # ---- the contract's hooks (all math in lrviz.generalization)
+    def _validate(self, p):
+        return dict(p, degree=V.integer("degree", p["degree"], lo=0, hi=self.max_degree))
 
     def _compute(self, p):
         data = gen.make_data(n_train=p["n_train"], noise=p["noise"], seed=p["seed"])
-        curve = gen.error_curve(data, range(self.max_degree + 1))
-        coef = gen.fit(data.x_train, data.y_train, p["degree"])
-        self.data, self.curve, self.coef = data, curve, coef
+        return Fit(data, gen.error_curve(data, range(self.max_degree + 1)),
+                   gen.fit(data.x_train, data.y_train, p["degree"]))
 
-    def _apply(self, changes):
-        p = self._merged(changes)
-        old = (self.data, self.curve, self.coef)
-        try:
-            self._compute(self._checked(p))
-        except Exception:
-            self.data, self.curve, self.coef = old
-            raise
-        self.params = p
-        for key, ctl in self.controls.items():
-            self._sync(ctl, p[key])
-        self._render()
+    @property
+    def trajectory(self) -> Fit:
+        """The data, error curve and fit on screen."""
+        return self._result
+
+    @property
+    def data(self):
+        return self._result.data
+
+    @property
+    def curve(self):
+        return self._result.curve
+
+    @property
+    def coef(self):
+        return self._result.coef
 
     @property
     def train_mse(self) -> float:
@@ -80,21 +83,20 @@ class FitExplorer(BaseExplorer):
 
     # ---- controls and figure
     def _build_controls(self):
-        w, p = self._w, self.params
-        self.controls = c = {
-            "degree": w.IntSlider(value=p["degree"], min=0, max=self.max_degree, description="degree",
-                                  layout=_wide()),
-            "noise": w.FloatSlider(value=p["noise"], min=0.0, max=1.0, step=0.05, description="noise",
-                                   layout=_wide()),
-            "n_train": w.IntSlider(value=p["n_train"], min=5, max=200, description="train points", layout=_wide()),
-            "seed": w.IntSlider(value=p["seed"], min=0, max=20, description="seed", layout=_wide()),
+        w = self._w
+        c = {
+            "degree": w.IntSlider(min=0, max=self.max_degree, description="degree", layout=_wide()),
+            "noise": w.FloatSlider(min=0.0, max=1.0, step=0.05, description="noise", layout=_wide()),
+            "n_train": w.IntSlider(min=5, max=200, description="train points", layout=_wide()),
+            "seed": w.IntSlider(min=0, max=20, description="seed", layout=_wide()),
         }
-        for key, ctl in c.items():
-            ctl.observe(lambda ch, key=key: self._on_control(**{key: ch["new"]}), names="value")
+        return {key: self._observe(key, ctl) for key, ctl in c.items()}
+
+    def _layout(self):
+        w = self._w
         self._readout = w.HTML()
-        figure_view = self.live.view if self.live.view is not None else w.HTML("(figure: see .figure)")
-        self.widget = w.HBox([w.VBox([*c.values(), self._message], layout=w.Layout(width="350px")),
-                              w.VBox([figure_view, self._readout])])
+        return w.HBox([w.VBox([*self.controls.values(), self._message], layout=w.Layout(width="350px")),
+                       w.VBox([self._figure_view(".figure"), self._readout])])
 
     def _build_figure(self):
         fig = self.figure

@@ -4,9 +4,9 @@
 side by side: sliders for ``ready_every``, ``sigma`` and ``seed`` re-run ``lrviz.pbt.toy``
 and move the drawn paths with ``set_data``; Play animates the step. ``training_explorer()``
 re-trains the digits network (``lrviz.nets.train``) when you move the lr slider and
-updates its loss and accuracy curves. Both sit on :class:`lrviz.widgets.BaseExplorer`:
-``update(**params)`` is the one path that controls and code take, and a bad value shows a
-message beside the controls instead of raising.
+updates its loss and accuracy curves. Both follow the contract of
+:class:`~lrviz.explorers.base.BaseExplorer`: ``update(**params)`` is the one path that
+controls and code take, and a bad value shows a message beside the controls instead of raising.
 """
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ import numpy as np
 from ..training import pbt
 from ..pictures import pbt_plots
 from ..training.nets import train
-from ..engine.optimizers import OPTIMIZERS, check_lr, optimizer as make_optimizer
+from ..engine import validate as V
+from ..engine.optimizers import OPTIMIZERS, optimizer as make_optimizer
 from .base import BaseExplorer, _wide
 
 __all__ = ["ToyExplorer", "TrainingExplorer", "toy_explorer", "training_explorer"]
@@ -35,46 +36,40 @@ class ToyExplorer(BaseExplorer):
     def __init__(self, ready_every=4, sigma=0.1, seed=0, steps=200, lr=0.01):
         super().__init__()
         _set_aspect(self.figure, self._aspect)
-        self.params = dict(ready_every=ready_every, sigma=sigma, seed=seed, steps=steps, lr=lr)
-        self.results = self._compute(self.params)  # bad initial arguments raise here, as in pbt.toy()
-        self._build_controls()
-        self._build_figure()
-        self._render()
+        self._start(dict(ready_every=ready_every, sigma=sigma, seed=seed, steps=steps, lr=lr))
+
+    @property
+    def results(self):
+        """variant -> its ``lrviz.pbt.ToyResult``."""
+        return self._result
 
     @property
     def trajectory(self):
         """The "pbt" run (a ``lrviz.pbt.ToyResult``)."""
         return self.results["pbt"]
 
-    def _compute(self, p):
+    def _compute(self, p):  # pbt.toy checks every argument
         return {v: pbt.toy(v, steps=p["steps"], ready_every=p["ready_every"], sigma=p["sigma"], lr=p["lr"],
                            seed=p["seed"]) for v in pbt.TOY_VARIANTS}
 
-    def _apply(self, changes):
-        p = self._merged(changes)
-        results = self._compute(p)
-        rebuild = p["steps"] != self.params["steps"]
-        self.params, self.results = p, results
-        if rebuild:
-            self._build_figure()
-        self._render()
+    def _needs_rebuild(self, old, new):
+        return old["steps"] != new["steps"]
 
     def _build_controls(self):
-        w, p = self._w, self.params
-        self.controls = c = {
-            "ready_every": w.IntSlider(value=p["ready_every"], min=1, max=50, description="ready every",
-                                       layout=_wide()),
-            "sigma": w.FloatSlider(value=p["sigma"], min=0.0, max=0.5, step=0.01, description="sigma",
-                                   layout=_wide()),
-            "seed": w.IntSlider(value=p["seed"], min=0, max=20, description="seed", layout=_wide()),
+        w = self._w
+        c = {
+            "ready_every": w.IntSlider(min=1, max=50, description="ready every", layout=_wide()),
+            "sigma": w.FloatSlider(min=0.0, max=0.5, step=0.01, description="sigma", layout=_wide()),
+            "seed": w.IntSlider(min=0, max=20, description="seed", layout=_wide()),
         }
-        for key, ctl in c.items():
-            ctl.observe(lambda ch, key=key: self._on_control(**{key: ch["new"]}), names="value")
+        return {key: self._observe(key, ctl) for key, ctl in c.items()}
+
+    def _layout(self):
+        w = self._w
         frames = self._frame_controls(interval=50, step=2)
         self._readout = w.HTML()
-        figure_view = self.live.view if self.live.view is not None else w.HTML("(figure: see ex.figure)")
-        self.widget = w.VBox([w.HBox([*c.values()]), self._message, figure_view,
-                              frames, self._readout])
+        return w.VBox([w.HBox([*self.controls.values()]), self._message, self._figure_view(), frames,
+                       self._readout])
 
     def _build_figure(self):
         fig = self.figure
@@ -102,10 +97,7 @@ class ToyExplorer(BaseExplorer):
             q = np.nan_to_num(self.results[v].q, nan=-np.inf).max(axis=0)
             line.set_data(np.arange(q.size), q)
         self.ax_q.set_xlim(0, max(int(self.params["steps"]), 1))
-        for key in self.controls:
-            self._sync(self.controls[key], self.params[key])
         steps = int(self.params["steps"])
-        self._set_frames(steps)
         self._readout.value = self._readout_html()
         self._show_frame(steps, refresh=True)
 
@@ -153,56 +145,46 @@ class TrainingExplorer(BaseExplorer):
     def __init__(self, lr=1e-3, optimizer="adam", epochs=30, seed=0, hidden=64):
         super().__init__()
         _set_aspect(self.figure, self._aspect)
-        self.params = dict(lr=float(check_lr(lr)), optimizer=make_optimizer(optimizer).name, epochs=int(epochs),
-                           seed=seed, hidden=hidden)
-        self.result = self._compute(self.params)
-        self._build_controls()
-        self._build_figure()
-        self._render()
+        self._start(dict(lr=lr, optimizer=optimizer, epochs=epochs, seed=seed, hidden=hidden))
+
+    @property
+    def result(self):
+        """The current ``lrviz.nets.TrainResult``."""
+        return self._result
 
     @property
     def trajectory(self):
         """The current ``lrviz.nets.TrainResult``."""
-        return self.result
+        return self._result
 
-    def _compute(self, p):
-        epochs = p["epochs"]
-        if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or not 1 <= epochs <= 300:
-            raise ValueError(f"Invalid epochs: {p['epochs']!r} (must be an integer in 1..300)")
-        return train(optimizer=p["optimizer"], lr=check_lr(p["lr"]), epochs=int(p["epochs"]), seed=p["seed"],
-                     hidden=p["hidden"])
+    def _validate(self, p):
+        lr = V.learning_rate(p["lr"])
+        if lr <= 0:
+            V.fail("lr", p["lr"], "must be > 0: the lr slider is logarithmic")
+        return dict(p, lr=lr, optimizer=make_optimizer(p["optimizer"]).name,
+                    epochs=V.integer("epochs", p["epochs"], lo=1, hi=300),
+                    hidden=V.integer("hidden", p["hidden"], lo=1))
 
-    def _apply(self, changes):
-        p = dict(self.params)
-        for key, value in changes.items():
-            if key == "optimizer":
-                p[key] = make_optimizer(value).name
-            elif key in p:
-                p[key] = value
-            else:
-                raise ValueError(f"Unknown parameter {key!r}; use one of: {', '.join(p)}")
-        self.result = self._compute(p)
-        self.params = p
-        self._render()
+    def _compute(self, p):  # nets.train checks seed and hidden
+        return train(optimizer=p["optimizer"], lr=p["lr"], epochs=p["epochs"], seed=p["seed"], hidden=p["hidden"])
 
     def _build_controls(self):
-        w, p = self._w, self.params
-        self.controls = c = {
-            "lr": w.FloatLogSlider(value=p["lr"], min=-5, max=0, step=0.1, description="lr", readout_format=".2e",
+        w = self._w
+        c = {
+            "lr": w.FloatLogSlider(min=-5, max=0, step=0.1, description="lr", readout_format=".2e",
                                    continuous_update=False, layout=_wide()),
-            "optimizer": w.Dropdown(options=list(OPTIMIZERS), value=p["optimizer"], description="optimizer",
-                                    layout=_wide()),
-            "epochs": w.IntSlider(value=p["epochs"], min=1, max=300, description="epochs", continuous_update=False,
+            "optimizer": w.Dropdown(options=list(OPTIMIZERS), description="optimizer", layout=_wide()),
+            "epochs": w.IntSlider(min=1, max=300, description="epochs", continuous_update=False, layout=_wide()),
+            "hidden": w.IntSlider(min=1, max=256, description="hidden units", continuous_update=False,
                                   layout=_wide()),
-            "hidden": w.IntSlider(value=p["hidden"], min=1, max=256, description="hidden units",
-                                  continuous_update=False, layout=_wide()),
         }
-        for key, ctl in c.items():
-            ctl.observe(lambda ch, key=key: self._on_control(**{key: ch["new"]}), names="value")
+        return {key: self._observe(key, ctl) for key, ctl in c.items()}
+
+    def _layout(self):
+        w = self._w
         self._readout = w.HTML()
-        figure_view = self.live.view if self.live.view is not None else w.HTML("(figure: see ex.figure)")
-        self.widget = w.HBox([w.VBox([*c.values(), self._message, self._readout], layout=w.Layout(width="350px")),
-                              figure_view])
+        return w.HBox([w.VBox([*self.controls.values(), self._message, self._readout],
+                              layout=w.Layout(width="350px")), self._figure_view()])
 
     def _build_figure(self):
         fig = self.figure
@@ -216,8 +198,6 @@ class TrainingExplorer(BaseExplorer):
 
     def _render(self):
         pbt_plots.update_training_curves(self._lines, self.result)
-        for key in self.controls:
-            self._sync(self.controls[key], self.params[key])
         p, r = self.params, self.result
         self._title.set_text(f"{p['optimizer']}, lr = {p['lr']:.3g}, {p['epochs']} epochs")
         self._readout.value = (f"<b>after {p['epochs']} epochs</b><br>"

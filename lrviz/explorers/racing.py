@@ -1,7 +1,7 @@
 """Explorers that compare runs: a race of optimizers, and a schedule against a constant lr.
 
-Both sit on :class:`lrviz.widgets.BaseExplorer`; all numbers come from ``descend`` and
-``analysis`` (no math here).
+Both follow the contract of :class:`~lrviz.explorers.base.BaseExplorer`; all numbers come
+from ``descend`` and ``analysis`` (no math here).
 """
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ import numpy as np
 from ..engine import analysis
 from ..engine.analysis import RACE_OPTIMIZERS, TUNING_GRID  # noqa: F401  (re-exported: races use them)
 from ..engine.descent import descend
-from ..engine.optimizers import check_lr, optimizer as make_optimizer
+from ..engine import validate as V
+from ..engine.optimizers import optimizer as make_optimizer
 from ..engine.schedules import schedule as make_schedule
 from ..engine.surfaces import SURFACES, Surface, surface as lookup_surface
 from ..pictures import plotting, style
@@ -29,21 +30,30 @@ class _TwoPanel(BaseExplorer):
 
 
 class Race(_TwoPanel):
-    """Several optimizers on one surface, one shared lr or each at its own tuned lr."""
+    """Several optimizers on one surface, one shared lr or each at its own tuned lr.
+
+    ``params``: ``surface``, ``optimizers`` (names), ``lr`` (the shared lr), ``steps``, ``x0``,
+    ``tuned`` (each optimizer at its best lr on ``TUNING_GRID``), ``tol``. A new surface starts
+    at its own x0 unless the same update gives one. ``trajectories`` and ``lrs`` hold every
+    run and the lr it used; ``trajectory`` is the leader's.
+    """
 
     def __init__(self, surface="rosenbrock", optimizers=RACE_OPTIMIZERS, lr=1e-2, steps=300, x0=None,
                  tuned=False, tol=1e-6):
         super().__init__()
         s = surface if isinstance(surface, Surface) else lookup_surface(surface)
-        names = tuple(make_optimizer(o).name for o in optimizers)
-        if not names:
-            raise ValueError("Invalid optimizers: () (give at least one name, e.g. ('sgd', 'adam'))")
-        self.params = dict(surface=s, optimizers=names, lr=float(lr), steps=int(steps),
-                           x0=tuple(np.asarray(s.x0 if x0 is None else x0, float).ravel()), tuned=bool(tuned), tol=tol)
-        self.trajectories, self.lrs = self._compute(self.params)
-        self._build_controls()
-        self._build_figure()
-        self._render()
+        self._start(dict(surface=s, optimizers=optimizers, lr=lr, steps=steps, x0=s.x0 if x0 is None else x0,
+                         tuned=tuned, tol=tol))
+
+    @property
+    def trajectories(self):
+        """optimizer name -> its run."""
+        return self._result[0]
+
+    @property
+    def lrs(self):
+        """optimizer name -> the lr it ran with (the shared one, or its tuned one)."""
+        return self._result[1]
 
     def _gif_runs(self):
         return {name: (t, None) for name, t in self.trajectories.items()}
@@ -53,33 +63,47 @@ class Race(_TwoPanel):
         """The trajectory of the leader (the first row of the leaderboard)."""
         return self.trajectories[self.leaderboard()[0][0]]
 
+    def _merge(self, changes):
+        p = super()._merge(changes)
+        if "surface" in changes:
+            value = changes["surface"]
+            p["surface"] = value if isinstance(value, Surface) else lookup_surface(value)
+            if "x0" not in changes:
+                p["x0"] = p["surface"].x0
+        return p
+
+    def _validate(self, p):
+        s = p["surface"]
+        optimizers = p["optimizers"]
+        if isinstance(optimizers, str) or not hasattr(optimizers, "__iter__"):
+            V.fail("optimizers", optimizers, "must be a list of optimizer names, e.g. ('sgd', 'adam')", TypeError)
+        names = tuple(make_optimizer(o).name for o in optimizers)
+        if not names:
+            V.fail("optimizers", optimizers, "give at least one name, e.g. ('sgd', 'adam')")
+        if len(set(names)) != len(names):
+            V.fail("optimizers", optimizers, "each optimizer at most once")
+        lr = V.learning_rate(p["lr"])
+        if lr <= 0:
+            V.fail("lr", p["lr"], "must be > 0: the lr slider is logarithmic")
+        return dict(p, optimizers=names, lr=lr, steps=V.integer("steps", p["steps"], lo=1),
+                    x0=tuple(float(v) for v in V.point("x0", p["x0"], s.dim)),
+                    tuned=V.boolean("tuned", p["tuned"]), tol=V.number("tol", p["tol"], lo=0.0, lo_open=True))
+
     def _compute(self, p):
         lrs = {name: (analysis.tuned_lr(p["surface"], name, lrs=TUNING_GRID, steps=p["steps"], x0=p["x0"],
                                         tol=p["tol"]) if p["tuned"] else p["lr"]) for name in p["optimizers"]}
-        trajs = {name: descend(p["surface"], name, x0=p["x0"], steps=p["steps"], lr=lrs[name])
+        # each optimizer carries the lr it ran with, so trajectory.optimizer reads true
+        trajs = {name: descend(p["surface"], make_optimizer(name, lr=lrs[name]), x0=p["x0"], steps=p["steps"])
                  for name in p["optimizers"]}
         return trajs, lrs
 
-    def _apply(self, changes):
-        p = dict(self.params)
-        for key, value in changes.items():
-            if key == "surface":
-                p["surface"] = value if isinstance(value, Surface) else lookup_surface(value)
-                p["x0"] = tuple(np.asarray(p["surface"].x0, float).ravel())
-            elif key == "optimizers":
-                p["optimizers"] = tuple(make_optimizer(o).name for o in value)
-            elif key == "lr":
-                p["lr"] = check_lr(value)
-            elif key in p:
-                p[key] = value
-            else:
-                raise ValueError(f"Unknown parameter {key!r}; use one of: {', '.join(p)}")
-        trajs, lrs = self._compute(p)
-        rebuild = p["surface"] is not self.params["surface"] or p["optimizers"] != self.params["optimizers"]
-        self.params, self.trajectories, self.lrs = p, trajs, lrs
-        if rebuild:
-            self._build_figure()
-        self._render()
+    def _needs_rebuild(self, old, new):
+        return old["surface"] is not new["surface"] or old["optimizers"] != new["optimizers"]
+
+    def _control_values(self):
+        p = self.params
+        return dict(surface=p["surface"].name if SURFACES.get(p["surface"].name) is p["surface"] else None,
+                    lr=p["lr"], tuned=p["tuned"], steps=p["steps"])
 
     def leaderboard(self):
         """Rows ``(optimizer, lr, steps until the loss stays within tolerance or None, final loss)``,
@@ -92,22 +116,20 @@ class Race(_TwoPanel):
                                            r[3] if np.isfinite(r[3]) else np.inf))
 
     def _build_controls(self):
-        w, p = self._w, self.params
-        self.controls = c = {
-            "surface": w.Dropdown(options=sorted(SURFACES), value=p["surface"].name if p["surface"].name in SURFACES
-                                  else None, description="surface", layout=_wide()),
-            "lr": w.FloatLogSlider(value=p["lr"], min=-5, max=1, step=0.05, description="lr", readout_format=".2e",
-                                   layout=_wide()),
-            "tuned": w.ToggleButtons(options=[("one shared lr", False), ("each tuned", True)], value=p["tuned"],
-                                     description="lr"),
-            "steps": w.IntSlider(value=p["steps"], min=10, max=1000, description="steps", layout=_wide()),
+        w = self._w
+        c = {
+            "surface": w.Dropdown(options=sorted(SURFACES), value=None, description="surface", layout=_wide()),
+            "lr": w.FloatLogSlider(min=-5, max=1, step=0.05, description="lr", readout_format=".2e", layout=_wide()),
+            "tuned": w.ToggleButtons(options=[("one shared lr", False), ("each tuned", True)], description="lr"),
+            "steps": w.IntSlider(min=10, max=1000, description="steps", layout=_wide()),
         }
-        for key, ctl in c.items():
-            ctl.observe(lambda ch, key=key: self._on_control(**{key: ch["new"]}), names="value")
+        return {key: self._observe(key, ctl) for key, ctl in c.items()}
+
+    def _layout(self):
+        w, c = self._w, list(self.controls.values())
         self._board = w.HTML()
-        figure_view = self.live.view if self.live.view is not None else w.HTML("(figure: see race.figure)")
-        self.widget = w.VBox([w.HBox(list(c.values())[:2]), w.HBox(list(c.values())[2:]), self._message,
-                              figure_view, self._frame_controls(), self._board])
+        return w.VBox([w.HBox(c[:2]), w.HBox(c[2:]), self._message, self._figure_view("race.figure"),
+                       self._frame_controls(), self._board])
 
     def _build_figure(self):
         fig, s = self.figure, self.params["surface"]
@@ -128,8 +150,6 @@ class Race(_TwoPanel):
         for name, traj in self.trajectories.items():
             plotting.update_loss_curve(self._losses[name], traj)
         self._board.value = self._board_html()
-        self._sync(self.controls["lr"], self.params["lr"])
-        self._set_frames(self.params["steps"])
         self._show_frame(self.params["steps"], refresh=True)
 
     def _show_frame(self, k, refresh=False):
@@ -151,19 +171,29 @@ class Race(_TwoPanel):
 
 
 class ScheduleExplorer(_TwoPanel):
-    """A learning-rate schedule next to a constant lr, on the same noisy gradients."""
+    """A learning-rate schedule next to a constant lr, on the same noisy gradients.
+
+    ``params``: ``surface``, ``optimizer``, ``lr`` (the constant lr, and the schedule's
+    starting lr), ``steps``, ``schedule``, ``period``, ``gamma``, ``noise``, ``seed``, ``x0``.
+    ``scheduled`` and ``constant`` are the two runs; ``trajectory`` is the scheduled one.
+    """
 
     def __init__(self, surface="valley", optimizer="sgd", lr=0.1, steps=300, schedule="multistep", period=100,
                  gamma=0.1, noise=1.0, seed=0, x0=None):
         super().__init__()
         s = surface if isinstance(surface, Surface) else lookup_surface(surface)
-        self.params = dict(surface=s, optimizer=make_optimizer(optimizer).name, lr=float(lr), steps=int(steps),
-                           schedule=schedule, period=int(period), gamma=float(gamma), noise=float(noise), seed=seed,
-                           x0=tuple(np.asarray(s.x0 if x0 is None else x0, float).ravel()))
-        self.scheduled, self.constant = self._compute(self.params)
-        self._build_controls()
-        self._build_figure()
-        self._render()
+        self._start(dict(surface=s, optimizer=optimizer, lr=lr, steps=steps, schedule=schedule, period=period,
+                         gamma=gamma, noise=noise, seed=seed, x0=s.x0 if x0 is None else x0))
+
+    @property
+    def scheduled(self):
+        """The run under the schedule."""
+        return self._result[0]
+
+    @property
+    def constant(self):
+        """The run at the constant lr."""
+        return self._result[1]
 
     def _gif_runs(self):
         return {"constant": (self.constant, _COLORS["constant"]), "schedule": (self.scheduled, _COLORS["schedule"])}
@@ -173,40 +203,60 @@ class ScheduleExplorer(_TwoPanel):
         """The scheduled run."""
         return self.scheduled
 
+    def _merge(self, changes):
+        p = super()._merge(changes)
+        if "surface" in changes:
+            value = changes["surface"]
+            p["surface"] = value if isinstance(value, Surface) else lookup_surface(value)
+            if "x0" not in changes:
+                p["x0"] = p["surface"].x0
+        return p
+
+    def _validate(self, p):
+        s = p["surface"]
+        lr = V.learning_rate(p["lr"])
+        if lr <= 0:
+            V.fail("lr", p["lr"], "must be > 0: the lr slider is logarithmic")
+        return dict(p, optimizer=make_optimizer(p["optimizer"]).name, lr=lr,
+                    steps=V.integer("steps", p["steps"], lo=1),
+                    schedule=V.choice("schedule", p["schedule"], SCHEDULE_CHOICES),
+                    period=V.integer("period", p["period"], lo=1), gamma=V.number("gamma", p["gamma"]),
+                    noise=V.number("noise", p["noise"], lo=0.0), seed=V.integer("seed", p["seed"]),
+                    x0=tuple(float(v) for v in V.point("x0", p["x0"], s.dim)))
+
     def _compute(self, p):
         sched = make_schedule(p["schedule"], lr=p["lr"], **schedule_kwargs(p["schedule"], p["period"], p["gamma"],
                                                                           p["steps"]))
         common = dict(x0=p["x0"], steps=p["steps"], noise=p["noise"], seed=p["seed"])
-        return (descend(p["surface"], p["optimizer"], lr=sched, **common),
-                descend(p["surface"], p["optimizer"], lr=p["lr"], **common))
+        return (descend(p["surface"], make_optimizer(p["optimizer"], lr=sched), **common),
+                descend(p["surface"], make_optimizer(p["optimizer"], lr=p["lr"]), **common))
 
-    def _apply(self, changes):
-        p = self._merged(changes)
-        self.scheduled, self.constant = self._compute(p)
-        rebuild = p["surface"] is not self.params["surface"] or p["steps"] != self.params["steps"]
-        self.params = p
-        if rebuild:
-            self._build_figure()
-        self._render()
+    def _needs_rebuild(self, old, new):
+        return old["surface"] is not new["surface"] or old["steps"] != new["steps"]
 
     def _build_controls(self):
-        w, p = self._w, self.params
-        self.controls = c = {
-            "schedule": w.Dropdown(options=SCHEDULE_CHOICES, value=p["schedule"], description="schedule", layout=_wide()),
-            "lr": w.FloatLogSlider(value=p["lr"], min=-4, max=0, step=0.05, description="lr", readout_format=".2e",
-                                   layout=_wide()),
-            "period": w.IntSlider(value=p["period"], min=1, max=p["steps"], description="period", layout=_wide()),
-            "gamma": w.FloatSlider(value=p["gamma"], min=0.01, max=0.99, step=0.01, description="gamma", layout=_wide()),
-            "noise": w.FloatSlider(value=p["noise"], min=0.0, max=5.0, step=0.1, description="grad noise",
-                                   layout=_wide()),
-            "seed": w.IntSlider(value=p["seed"], min=0, max=20, description="seed", layout=_wide()),
+        w = self._w
+        c = {
+            "schedule": w.Dropdown(options=SCHEDULE_CHOICES, description="schedule", layout=_wide()),
+            "lr": w.FloatLogSlider(min=-4, max=0, step=0.05, description="lr", readout_format=".2e", layout=_wide()),
+            "period": w.IntSlider(min=1, max=1000, description="period", layout=_wide()),
+            "gamma": w.FloatSlider(min=0.01, max=0.99, step=0.01, description="gamma", layout=_wide()),
+            "noise": w.FloatSlider(min=0.0, max=5.0, step=0.1, description="grad noise", layout=_wide()),
+            "seed": w.IntSlider(min=0, max=20, description="seed", layout=_wide()),
         }
-        for key, ctl in c.items():
-            ctl.observe(lambda ch, key=key: self._on_control(**{key: ch["new"]}), names="value")
+        return {key: self._observe(key, ctl) for key, ctl in c.items()}
+
+    def _layout(self):
+        w = self._w
         self._readout = w.HTML()
-        figure_view = self.live.view if self.live.view is not None else w.HTML("(figure: see .figure)")
-        self.widget = w.VBox([w.GridBox(list(c.values()), layout=w.Layout(grid_template_columns="repeat(3, 310px)")),
-                              self._message, figure_view, self._frame_controls(), self._readout])
+        grid = w.GridBox(list(self.controls.values()), layout=w.Layout(grid_template_columns="repeat(3, 310px)"))
+        return w.VBox([grid, self._message, self._figure_view(".figure"), self._frame_controls(), self._readout])
+
+    def _control_values(self):
+        return {k: self.params[k] for k in self.controls}
+
+    def _control_ranges(self):
+        return {"period": (1, self.params["steps"])}
 
     def _build_figure(self):
         fig, s = self.figure, self.params["surface"]
@@ -235,8 +285,6 @@ class ScheduleExplorer(_TwoPanel):
         tail = {k: analysis.tail_loss(t) for k, t in runs.items()}
         self._readout.value = (f"<b>mean loss over the last 10% of steps</b>: constant lr {tail['constant']:.4g}, "
                                f"{self.params['schedule']} {tail['schedule']:.4g}")
-        self.controls["period"].max = self.params["steps"]
-        self._set_frames(self.params["steps"])
         self._show_frame(self.params["steps"], refresh=True)
 
     def _show_frame(self, k, refresh=False):
