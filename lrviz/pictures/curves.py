@@ -408,45 +408,82 @@ def update_internals(lines, traj, run=0) -> list:
 _CRIT_LABEL = {"sgd": "2/L", "momentum": r"2(1+$\beta$)/L", "nesterov": r"2(1+$\beta$)/((1+2$\beta$)L)"}
 
 
-def stability_map(ax, sweep_result, critical=None) -> dict:
-    """Final loss gap against the learning rate (log-log), points coloured by regime.
+def stability_map(ax, sweep_result, critical=None, measure="gap", floor=1e-16) -> dict:
+    """Final loss gap (or steps to tolerance) against the learning rate, points coloured by regime.
 
     Runs that blew up are drawn as triangles on the top edge ("off the chart"). A dashed
     line marks the tolerance, a vertical line the critical learning rate.
+
+    A log axis cannot show a gap of exactly 0 (a run that lands on the minimum), and gaps
+    far below 1e-16 are below what a double resolves next to a loss of order 1. So gaps at
+    or below ``floor`` are drawn *on* a labelled dotted floor line, as downward triangles:
+    there the map says "at least this good", not how good.
 
     Args:
         ax: the Axes. sweep_result: a :class:`~lrviz.analysis.SweepResult`.
         critical: ``None``: computed with :func:`~lrviz.analysis.critical_lr` (drawn if it
             exists, labelled "2/L" etc.); a number; a dict label -> lr; or ``False``: none.
+        measure: ``"gap"``, the final ``f(x_T) - f*``; or ``"steps"``, the steps until the
+            gap stays within the sweep's tolerance (runs that never get there: top edge).
+        floor: the lowest gap drawn as a number (``measure="gap"`` only).
 
     Returns:
         dict with ``points`` (regime -> PathCollection), ``line`` (Line2D through all runs),
-        ``critical`` (list of Line2D), ``tol`` (Line2D), ``legend``.
+        ``critical`` (list of Line2D), ``tol`` (Line2D or None), ``floor`` (Line2D or None),
+        ``legend``.
     """
+    if measure not in ("gap", "steps"):
+        raise ValueError(f"Invalid measure: {measure!r} (must be 'gap' or 'steps')")
+    if not (isinstance(floor, (int, float)) and np.isfinite(floor) and floor > 0):
+        raise ValueError(f"Invalid floor: {floor!r} (must be a number > 0)")
     r = sweep_result
     lr = np.asarray(r.lr, float)
-    gap = np.asarray(r.gap, float)
     regimes = np.asarray(r.regime).astype(str)
-    ok = np.isfinite(gap) & (regimes != "diverging")
-    floor = 1e-16
-    vals = np.maximum(gap[ok], floor) if ok.any() else np.array([1.0])
-    top = max(float(vals.max()) * 30, 1.0)
-    y = np.where(ok, np.maximum(np.where(np.isfinite(gap), gap, top), floor), top)
-    order = np.argsort(lr)
-    (line,) = ax.plot(lr[order], y[order], "-", color="#9a9a9a", lw=1.0 * style.scale(), zorder=2)
-    points = {}
     sc = style.scale()
+    if measure == "gap":
+        gap = np.asarray(r.gap, float)
+        ok = np.isfinite(gap) & (regimes != "diverging")
+        vals = np.maximum(gap[ok], floor) if ok.any() else np.array([1.0])
+        top = max(float(vals.max()) * 30, 1.0)
+        y = np.where(ok, np.maximum(np.where(np.isfinite(gap), gap, top), floor), top)
+        low = ok & (gap <= floor)
+    else:
+        n = np.asarray(r.steps_to_tol, float)
+        ok = n >= 0
+        top = float(r.trajectory.steps) * 3
+        y = np.where(ok, np.maximum(n, 0.5), top)  # 0 steps (a start within tolerance) sits at 0.5
+        low = np.zeros(lr.shape, bool)
+    order = np.argsort(lr)
+    (line,) = ax.plot(lr[order], y[order], "-", color="#9a9a9a", lw=1.0 * sc, zorder=2)
+    points = {}
     for name in REGIMES:
-        m = regimes == name
-        if m.any():
-            points[name] = ax.scatter(lr[m], y[m], s=(28 if name != "diverging" else 40) * sc,
-                                      c=style.REGIME_COLORS[name], marker="^" if name == "diverging" else "o",
-                                      edgecolors="white", linewidths=0.5 * sc, zorder=3, label=name)
+        for at_floor in (False, True):
+            m = (regimes == name) & (low == at_floor)
+            if not m.any():
+                continue
+            marker = "^" if name == "diverging" else ("v" if at_floor else "o")
+            if measure == "steps":
+                m &= ok
+            art = ax.scatter(lr[m], y[m], s=(28 if marker == "o" else 40) * sc,
+                             c=style.REGIME_COLORS[name], marker=marker, edgecolors="white",
+                             linewidths=0.5 * sc, zorder=3, label=name if name not in points else None)
+            points.setdefault(name, art)
+        if measure == "steps" and ((regimes == name) & ~ok).any():
+            m = (regimes == name) & ~ok
+            art = ax.scatter(lr[m], y[m], s=40 * sc, c=style.REGIME_COLORS[name], marker="^", edgecolors="white",
+                             linewidths=0.5 * sc, zorder=3, label=name if name not in points else None)
+            points.setdefault(name, art)
     ax.set_xscale("log")
     ax.set_yscale("log")
-    ax.set_ylim(max(float(vals.min()) / 5, floor / 2), top * 3)
-    tol = ax.axhline(r.tol, color="#606060", ls="--", lw=1.0 * sc, zorder=1,
-                     label=f"tolerance {r.tol:g}")
+    floor_line, tol = None, None
+    if measure == "gap":
+        ax.set_ylim(max(float(vals.min()) / 5, floor / 30), top * 3)
+        tol = ax.axhline(r.tol, color="#606060", ls="--", lw=1.0 * sc, zorder=1, label=f"tolerance {r.tol:g}")
+        if low.any():
+            floor_line = ax.axhline(floor, color="#606060", ls=":", lw=1.5 * sc, zorder=1,
+                                    label=f"floor: gap $\\leq$ {floor:g} (or exactly 0)")
+    else:
+        ax.set_ylim(0.3, top * 3)
     crit_lines = []
     if critical is None:
         t = r.trajectory
@@ -464,7 +501,11 @@ def stability_map(ax, sweep_result, critical=None) -> dict:
                     path_effects=[patheffects.withStroke(linewidth=3, foreground="white")])
         crit_lines.append(cl)
     ax.set_xlabel(r"learning rate $\eta$")
-    ax.set_ylabel(r"final $f(x_T) - f^*$")
+    if measure == "gap":
+        ax.set_ylabel(r"final $f(x_T) - f^*$")
+    else:
+        ax.set_ylabel(f"steps until gap stays $\\leq$ {r.tol:g}")
     ax.set_title(f"{r.trajectory.optimizer.name} on {r.trajectory.surface.name}, {r.trajectory.steps} steps")
     legend = ax.legend(loc="best")
-    return {"points": points, "line": line, "critical": crit_lines, "tol": tol, "legend": legend}
+    return {"points": points, "line": line, "critical": crit_lines, "tol": tol, "floor": floor_line,
+            "legend": legend}
