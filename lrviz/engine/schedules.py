@@ -20,7 +20,7 @@ import numpy as np
 
 from . import validate as V
 
-__all__ = ["Schedule", "schedule", "warmup_cosine", "SCHEDULES"]
+__all__ = ["Schedule", "schedule", "warmup_cosine", "onecycle_momentum", "SCHEDULES"]
 
 SCHEDULES = ("constant", "step", "multistep", "exponential", "cosine", "cosine_warm_restarts",
              "linear", "polynomial", "onecycle", "sequential", "warmup_cosine")
@@ -308,6 +308,43 @@ def warmup_cosine(lr, warmup_steps, total_steps, start_factor=0.01, eta_min=0.0)
     return Schedule("warmup_cosine", dict(lr=lr, warmup_steps=warm, total_steps=total,
                                           start_factor=warmup.params["start_factor"],
                                           eta_min=decay.params["eta_min"]), fn)
+
+
+def onecycle_momentum(total_steps, pct_start=0.3, anneal_strategy="cos", base_momentum=0.85,
+                      max_momentum=0.95):
+    """The momentum (SGD's momentum, Adam's beta1) that torch's OneCycleLR cycles with the lr.
+
+    With ``cycle_momentum=True`` (torch's default) OneCycleLR moves the momentum opposite to
+    the lr, over the same two phases: from max_momentum down to base_momentum while the lr
+    warms up, back up to max_momentum while the lr anneals. Returns a :class:`Schedule`
+    whose values are momenta (``sched(t)`` for the t-th optimizer step).
+
+    >>> m = onecycle_momentum(total_steps=1000)
+    >>> [round(m(t), 4) for t in (0, 299, 999)]
+    [0.95, 0.85, 0.95]
+    """
+    total = _int("total_steps", total_steps, 1)
+    pct = _num("pct_start", pct_start, 0, 1, lo_open=True, hi_open=True)
+    if anneal_strategy not in ("cos", "linear"):
+        raise ValueError(f"Invalid anneal_strategy: {anneal_strategy!r} (must be 'cos' or 'linear')")
+    base = _num("base_momentum", base_momentum, 0, 1, hi_open=True)
+    top = _num("max_momentum", max_momentum, 0, 1, hi_open=True)
+    if base > top:
+        raise ValueError(f"Invalid base_momentum: {base!r} (must be <= max_momentum = {top!r})")
+    phases = [(float(pct * total) - 1, top, base), (total - 1, base, top)]
+
+    def fn(t):
+        if t.size and t.max() > total:
+            raise ValueError(f"Invalid step t: {int(t.max())} (total_steps={total}; t must be <= {total})")
+        out = np.empty(t.shape)
+        first = t <= phases[0][0]
+        for sel, (start, (end, a, b)) in ((first, (0.0, phases[0])), (~first, (phases[0][0], phases[1]))):
+            frac = (t[sel] - start) / (end - start)
+            out[sel] = (b + (a - b) / 2.0 * (np.cos(np.pi * frac) + 1) if anneal_strategy == "cos"
+                        else (b - a) * frac + a)
+        return out
+    return Schedule("onecycle_momentum", dict(total_steps=total, pct_start=pct, anneal_strategy=anneal_strategy,
+                                              base_momentum=base, max_momentum=top), fn)
 
 
 _BUILDERS = {
