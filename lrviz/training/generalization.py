@@ -3,7 +3,9 @@
 Noisy samples of a smooth function on [-1, 1] are fitted by polynomials of growing degree
 (closed-form least squares in the Legendre basis, which stays well conditioned where the
 monomials 1, x, x^2, ... do not). Train error keeps falling with the degree; test error,
-measured on fresh samples from the same source, falls and then rises again.
+measured on fresh samples from the same source, falls and then rises again. A separate
+validation sample is what you choose the degree with (``ErrorCurve.chosen_degree``); the
+test sample is only for reporting the chosen model, and for seeing the whole curve.
 
 Everything is seeded: the same arguments give the same numbers.
 
@@ -34,12 +36,14 @@ def true_function(x):
 
 
 class Data(NamedTuple):
-    """A train and a test sample of ``y = true_function(x) + noise * z``, x uniform on [-1, 1]."""
+    """Train, test and validation samples of ``y = true_function(x) + noise * z``, x uniform on [-1, 1]."""
     x_train: np.ndarray
     y_train: np.ndarray
     x_test: np.ndarray
     y_test: np.ndarray
     noise: float
+    x_val: np.ndarray = None
+    y_val: np.ndarray = None
 
 
 def _int(name, value, low):
@@ -48,22 +52,24 @@ def _int(name, value, low):
     return int(value)
 
 
-def make_data(n_train=15, noise=0.2, seed=0, n_test=200) -> Data:
-    """Draw a seeded train set of ``n_train`` points and a test set of ``n_test`` points.
+def make_data(n_train=15, noise=0.2, seed=0, n_test=200, n_val=15) -> Data:
+    """Draw a seeded train set of ``n_train`` points, a test set of ``n_test`` points and a
+    validation set of ``n_val`` points (0: none).
 
-    The two sets use separate random streams, so changing ``n_train`` or ``noise`` keeps the
-    same test x's (and the same first train x's): only what you changed changes.
+    The sets use separate random streams, so changing ``n_train`` or ``noise`` keeps the
+    same test and validation x's (and the same first train x's): only what you changed changes.
     """
     n_train, n_test = _int("n_train", n_train, 2), _int("n_test", n_test, 1)
+    n_val = _int("n_val", n_val, 0)
     if not isinstance(noise, numbers.Real) or not np.isfinite(noise) or noise < 0:
         raise ValueError(f"Invalid noise: {noise!r} (must be a number >= 0)")
     seed = _int("seed", seed, 0)
     out = []
-    for stream, n in ((0, n_train), (1, n_test)):
+    for stream, n in ((0, n_train), (1, n_test), (2, n_val)):
         x = np.random.default_rng([seed, stream]).uniform(-1.0, 1.0, n)
         z = np.random.default_rng([seed, stream, 1]).standard_normal(n)
         out += [x, true_function(x) + float(noise) * z]
-    return Data(*out, float(noise))
+    return Data(*out[:4], float(noise), *((out[4:]) if n_val else (None, None)))
 
 
 def fit(x, y, degree):
@@ -91,25 +97,38 @@ def mse(coef, x, y) -> float:
 
 
 class ErrorCurve(NamedTuple):
-    """Train and test mean squared error for each degree, and the degree with the lowest test error."""
+    """Train, test and validation mean squared error for each degree.
+
+    ``best_degree`` has the lowest test error: the sweet spot seen in hindsight, which you may
+    look at but not choose with. ``chosen_degree`` has the lowest validation error: the degree
+    you would pick (``None`` without a validation set).
+    """
     degrees: np.ndarray
     train_mse: np.ndarray
     test_mse: np.ndarray
     best_degree: int
+    val_mse: np.ndarray = None
+    chosen_degree: int = None
 
 
 def error_curve(data: Data, degrees=range(13)) -> ErrorCurve:
-    """Fit every degree in ``degrees`` on the train set; measure train and test error."""
+    """Fit every degree in ``degrees`` on the train set; measure train, test and validation error."""
     degrees = np.array([_int("degree", int(d) if isinstance(d, np.integer) else d, 0) for d in degrees])
     if degrees.size == 0:
         raise ValueError("Invalid degrees: () (give at least one degree)")
-    tr, te = [], []
+    has_val = getattr(data, "x_val", None) is not None and len(data.x_val) > 0
+    tr, te, va = [], [], []
     for d in degrees:
         c = fit(data.x_train, data.y_train, int(d))
         tr.append(mse(c, data.x_train, data.y_train))
         te.append(mse(c, data.x_test, data.y_test))
+        if has_val:
+            va.append(mse(c, data.x_val, data.y_val))
     te = np.array(te)
-    return ErrorCurve(degrees, np.array(tr), te, int(degrees[int(np.argmin(te))]))
+    if not has_val:
+        return ErrorCurve(degrees, np.array(tr), te, int(degrees[int(np.argmin(te))]))
+    va = np.array(va)
+    return ErrorCurve(degrees, np.array(tr), te, int(degrees[int(np.argmin(te))]), va, int(degrees[int(np.argmin(va))]))
 
 
 def verdict(curve: ErrorCurve, degree, margin=1.5) -> str:
