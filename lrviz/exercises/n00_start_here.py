@@ -7,25 +7,34 @@ from __future__ import annotations
 from ..engine import analysis
 from . import checks
 from ..engine.descent import descend
+from ..engine.surfaces import surface
 
-__all__ = ["q1", "q2", "q1_expected", "q2_expected", "REGIMES"]
+__all__ = ["q1", "q2", "q1_expected", "q2_expected", "REGIMES", "ENDINGS"]
 
 REGIMES = ("converging", "oscillating", "diverging", "too slow")
+ENDINGS = ("local minimum", "global minimum", "diverges")
 
 
 def q1_expected():
-    """Final x of SGD on the quartic from x0 = 2.0 with lr = 0.05 after 60 steps."""
-    return float(descend("quartic", "sgd", x0=(2.0,), lr=0.05, steps=60).final_x[0])
+    """Where SGD on the quartic from x0 = 2.0 with lr = 0.12 ends after 60 steps (one of ENDINGS)."""
+    traj = descend("quartic", "sgd", x0=(2.0,), lr=0.12, steps=60)
+    if traj.diverged:
+        return "diverges"
+    glob, local = surface("quartic").minima[:2]
+    x = float(traj.final_x[0])
+    return "global minimum" if abs(x - glob[0]) < abs(x - local[0]) else "local minimum"
 
 
 def q1(answer):
-    """Where does SGD (lr = 0.05, 60 steps, x0 = 2.0) end on the quartic? Two decimals are enough."""
-    return checks.check_number(
-        answer, q1_expected(), atol=0.01, rtol=0.0,
-        hint="Run ex.update(lr=0.05) (or move the lr slider) and read the last x; the title shows the step "
-             "and loss, ex.trajectory.final_x the point.",
-        explain="lr = 0.05 is still too small to climb over the bump at x ≈ 0.17: it settles in the local "
-                "minimum near 1.13, just like lr = 0.01, only faster.")
+    """Predict, then run: where does lr = 0.12 (60 steps from x0 = 2) end? One of ENDINGS."""
+    return checks.check_choice(
+        answer, q1_expected(), ENDINGS,
+        hint="0.12 lies between two learning rates of the table. Is its first step long enough to jump the "
+             "bump near x = 0.17, and is it still small enough not to overshoot ever more? Try it: "
+             "ex.update(lr=0.12), then look where the path ends.",
+        explain="Its first step jumps the bump like lr = 0.1, and it is still small enough to settle there: "
+                "between 'too small to leave the local valley' and 'so large it blows up' lies a range of "
+                "learning rates that reach the global minimum.")
 
 
 def q2_expected():
