@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from lrviz import descend as lrviz_descend
 from lrviz.engine.optimizers import OPTIMIZERS, Optimizer, optimizer
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -421,3 +422,78 @@ def test_matches_torch_trajectory(case):
         p, state = opt.update(grad(p), state, p)
         traj.append(p)
     np.testing.assert_allclose(np.array(traj), np.array(case["trajectory"]), rtol=1e-9, atol=1e-12)
+
+
+# ------------------------------------------------------------------ metadata: one home per optimizer
+
+from lrviz.engine import optimizers as O  # noqa: E402
+
+
+@pytest.mark.parametrize("convention", ["torch", "keras"])
+@pytest.mark.parametrize("name", OPTIMIZERS)
+def test_controls_are_derived_from_the_optimizer_itself(name, convention):
+    c = O.controls(name, convention)
+    values = O.control_values(optimizer(name, convention))
+    assert list(c) == list(values)  # one slider per hyperparameter shown, same order
+    for key, spec in c.items():
+        assert spec["default"] == values[key]
+        assert spec["kind"] in ("float", "log", "bool") and spec["description"]
+        v = math.log10(spec["default"]) if spec["kind"] == "log" else spec["default"]
+        assert spec["min"] <= v <= spec["max"], (key, spec)
+        # the slider's readout shows the default itself, not a rounded neighbour (beta2 read "1.00")
+        shown = float(format(spec["default"], spec["readout_format"]))
+        assert shown == pytest.approx(spec["default"], rel=1e-12), (key, spec)
+
+
+def test_which_optimizer_gets_which_slider():
+    assert {n: tuple(O.controls(n)) for n in OPTIMIZERS} == {
+        "sgd": (), "momentum": ("momentum",), "nesterov": ("momentum",),
+        "rmsprop": ("alpha", "eps", "momentum"), "adagrad": ("eps",), "adadelta": ("rho", "eps"),
+        "adam": ("beta1", "beta2", "eps"), "adamw": ("beta1", "beta2", "eps")}
+    assert O.controls("adadelta", "keras")["rho"]["default"] == 0.95
+    assert O.controls("adam")["beta2"]["readout_format"] == ".4f"
+    assert format(0.999, O.controls("adam")["beta2"]["readout_format"]) == "0.9990"
+
+
+def test_from_controls_merges_betas_in_any_order():
+    """Bug 2 of issue 8: update(beta1=0.5, optimizer="adam") ran with betas (0.9, 0.999)."""
+    for values in ({"beta1": 0.5}, {"beta1": 0.5, "eps": 1e-6}, {"eps": 1e-6, "beta1": 0.5}):
+        opt = O.from_controls("adam", values, lr=0.01)
+        assert opt.hyperparams["betas"] == (0.5, 0.999) and opt.hyperparams["lr"] == 0.01
+    assert O.from_controls("adam", {"beta2": 0.9}).hyperparams["betas"] == (0.9, 0.9)
+    assert O.from_controls("adamw", {"beta2": 0.99, "beta1": 0.8}).hyperparams["betas"] == (0.8, 0.99)
+    assert O.from_controls("adam", {"betas": (0.8, 0.95), "beta2": 0.9}).hyperparams["betas"] == (0.8, 0.9)
+    assert O.from_controls("rmsprop", {"alpha": 0.9}, convention="keras").hyperparams["eps"] == 1e-7
+    # round trip: the controls an optimizer shows rebuild the same optimizer
+    for name in OPTIMIZERS:
+        opt = optimizer(name, lr=0.02)
+        assert O.from_controls(name, O.control_values(opt), lr=0.02).hyperparams == opt.hyperparams
+    with pytest.raises(TypeError, match=r"Invalid hyperparameter: 'beta1' \(sgd takes lr, momentum"):
+        O.from_controls("sgd", {"beta1": 0.5})
+    with pytest.raises(ValueError, match=r"Invalid betas: \(1.5, 0.999\)"):
+        O.from_controls("adam", {"beta1": 1.5})
+
+
+def test_inside_names_what_the_trajectory_has():
+    for name in OPTIMIZERS:
+        info = O.inside(name)
+        traj = lrviz_descend("rosenbrock", name, steps=3)
+        assert info["state"] == tuple(traj.state)
+        assert set(info["derived"]) == set(traj.derived())
+        have = {"grad", *traj.state, *traj.derived(), *("sqrt_" + k for k in info["sqrt"])}
+        assert info["panel"] and set(info["panel"]) <= have
+    assert O.inside("adam", amsgrad=True)["state"] == ("exp_avg", "exp_avg_sq", "max_exp_avg_sq")
+    assert O.inside(optimizer("rmsprop", momentum=0.9, centered=True))["state"] == (
+        "square_avg", "grad_avg", "momentum_buffer")
+    assert O.inside("sgd")["panel"] == ("grad",)
+
+
+@pytest.mark.parametrize("name", OPTIMIZERS)
+def test_every_constructor_states_its_rule_and_matches_the_registry(name):
+    fn = getattr(O, name)
+    doc = fn.__doc__
+    assert "p <- p" in doc and ("lr" in doc)
+    a, b = fn(lr=0.05), optimizer(name, lr=0.05)
+    assert a.hyperparams == b.hyperparams and a.name == name
+    g, p = np.array([0.3, -2.0]), np.array([1.0, 1.0])
+    np.testing.assert_array_equal(a.update(g, a.init(p), p)[0], b.update(g, b.init(p), p)[0])
