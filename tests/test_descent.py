@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 import lrviz
-from lrviz import descend
+from lrviz import descend, optimizer
 
 
 def test_sgd_on_a_scaled_parabola_follows_the_closed_form():
@@ -192,3 +192,22 @@ def test_derived_quantities_are_nan_before_the_first_step():
     # step 1 of RMSProp from v = 0: v_1 = (1 - alpha) g^2, so lr / (sqrt(v_1) + eps)
     g = traj.grad[0]
     np.testing.assert_allclose(eff[1], 0.01 / (np.sqrt(0.01 * g**2) + 1e-8))
+
+
+def test_the_trajectory_records_the_lr_it_ran_with():
+    """Bug 5 of issue 8: descend("rosenbrock", "adam", lr=0.01).optimizer read lr=0.001."""
+    traj = descend("rosenbrock", "adam", lr=0.01, steps=3)
+    assert traj.optimizer.hyperparams["lr"] == 0.01 and "lr=0.01," in repr(traj.optimizer)
+    assert traj.optimizer.hyperparams["betas"] == (0.9, 0.999)      # the rest unchanged
+    sched = lambda t: 0.1 * 0.5 ** t
+    assert descend("parabola", "sgd", lr=sched, steps=3).optimizer.hyperparams["lr"] is sched
+    many = descend("parabola", "sgd", lr=[0.1, 0.2], steps=3).optimizer.hyperparams["lr"]
+    np.testing.assert_array_equal(many, [0.1, 0.2])
+    # without lr= the optimizer's own lr is used and recorded
+    own = optimizer("momentum", lr=0.05, momentum=0.5)
+    traj = descend("parabola", own, steps=3)
+    assert traj.optimizer is own and np.all(traj.lr == 0.05)
+    # rebuilding the optimizer does not change the numbers
+    a = descend("rosenbrock", optimizer("adam", lr=0.01), steps=50)
+    b = descend("rosenbrock", "adam", lr=0.01, steps=50)
+    np.testing.assert_array_equal(a.x, b.x)

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import validate as V
-from .optimizers import Optimizer, optimizer as _make_optimizer
+from .optimizers import OPTIMIZERS, Optimizer, optimizer as _make_optimizer
 from .surfaces import Surface, surface as _lookup_surface
 
 __all__ = ["Trajectory", "descend"]
@@ -204,6 +204,8 @@ def descend(surface, optimizer="sgd", x0=None, steps=100, lr=None, noise=0.0, se
     if lr is None:
         lr = opt.hyperparams["lr"]
     lr_table, lr_runs = _lr_table(lr, steps)
+    if lr is not opt.hyperparams["lr"] and opt.name in OPTIMIZERS:
+        opt = _make_optimizer(opt, lr=lr)  # the trajectory's optimizer records the lr it ran with
     start, x_runs = _start_points(x0, s)
     if lr_runs and x_runs and lr_runs != x_runs:
         V.fail("lr / x0", (lr_runs, x_runs), f"{lr_runs} learning rates but {x_runs} start points; "
