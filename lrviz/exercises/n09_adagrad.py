@@ -1,8 +1,9 @@
 """Exercises of notebook 09 (Adagrad): the answers are computed with lrviz."""
 from . import checks
-from ..engine.analysis import steps_to_tolerance
+from ..engine import sparse
 from ..engine.descent import descend
-from ..engine.surfaces import Surface, surface
+from ..engine.optimizers import optimizer
+from ..engine.surfaces import Surface
 
 
 def effective_lr_on_slope(slope=3.0, lr=0.01, t=100):
@@ -16,23 +17,40 @@ def q1(answer):
                                explain="0.01 / sqrt(100 * 9) = 0.01 / 30 = 3.3e-4.")
 
 
-def sparse_ratio(p=0.01, lr=0.5):
-    eff = descend(surface("sparse", p=p), "adagrad", lr=lr, steps=1).derived()["effective_lr"]
-    return float(eff[1, 1] / eff[1, 0])
+def unseen_effective_lr(lr=0.01):
+    """Adagrad's (torch defaults) effective lr for a weight that has had only zero gradients."""
+    t = sparse.feed(optimizer("adagrad", lr=lr), [[1.0, 0.0]] * 3)
+    return float(t.derived()["effective_lr"][-1, 1])
 
 
 def q2(answer):
-    return checks.check_number(answer, sparse_ratio(), rtol=0.02,
-                               hint="After one step sqrt(G) = |g| per coordinate; compare |g_x| and |g_y| at the start.",
-                               explain="y's gradient is p = 0.01 times x's, so its effective lr is 1/p = 100 times larger.")
+    return checks.check_number(answer, unseen_effective_lr(), rtol=0.01,
+                               hint="The effective lr is lr / (sqrt(G) + eps). What is G for a weight whose "
+                                    "gradients were all 0? PyTorch's eps is 1e-10.",
+                               explain="G = 0, so lr / eps = 0.01 / 1e-10 = 1e8. Harmless: it multiplies a "
+                                       "gradient of 0. The first real gradient g then gives a step of "
+                                       "lr g / |g| = lr, whatever its size.")
 
 
-def sgd_steps(lr=1.0):
-    return steps_to_tolerance(descend("sparse", "sgd", lr=lr, steps=2000), 1e-6)
+def rare_over_frequent(p=0.01, lr=0.3, steps=5000, noise=0.5, seed=0):
+    """Adagrad's effective lr of the rare weight y over that of x at the end of the sparse stream."""
+    t = sparse.sparse_descend("adagrad", p=p, lr=lr, steps=steps, noise=noise, seed=seed)
+    eff = t.derived()["effective_lr"][-1]
+    return float(eff[1] / eff[0])
 
 
 def q3(answer):
-    return checks.check_number(answer, sgd_steps(), rtol=0.0, atol=0.5,
-                               hint="Run analysis.steps_to_tolerance(lrviz.descend('sparse', 'sgd', lr=1.0, steps=2000), 1e-6).",
-                               explain="x is solved in one step; y's error shrinks by 0.95 per step, "
-                                       "and the loss 0.025 (0.95^t * 2)^2 drops below 1e-6 only after ~113 steps.")
+    return checks.check_number(answer, rare_over_frequent(), rtol=0.1,
+                               hint="Run sparse.sparse_descend('adagrad', p=0.01, lr=0.3, steps=5000, noise=0.5, "
+                                    "seed=0) and divide the last row of derived()['effective_lr'].",
+                               explain="About 6.3, below the rule of thumb sqrt(5000 / 51) = 9.9: y moves only "
+                                       "when its feature appears, so it stays far from 1 for longer, and its "
+                                       "few gradients are larger than x's noise. They keep G_y above 51 sigma^2.")
+
+
+def q4(adagrad_step):
+    """The student's PyTorch Adagrad update, checked on random inputs."""
+    return checks.check_update_rule(adagrad_step, "adagrad", lr=0.01, eps=1e-10,
+                                    hint="Keep the running sum of grad**2 in state (start at zeros): "
+                                         "sum = sum + grad**2, then x - lr * grad / (sqrt(sum) + eps).",
+                                    explain="That is torch.optim.Adagrad's rule (no lr_decay, no weight decay).")
