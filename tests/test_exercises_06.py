@@ -6,7 +6,7 @@ from lrviz.exercises import n06_momentum as ex
 
 RIGHT_AND_WRONG = {
     "q1": (ex.q1, 0.4, 0.2),        # lr g / (1 - mu); 0.2 forgets the gradient 2
-    "q2": (ex.q2, 0.03, 0.06),      # Nesterov 2(1+mu)/((1+2mu) L); 0.06 is heavy ball's
+    "q2": (ex.q2, 0.02909, 0.064),  # Nesterov 2(1+mu)/((1+2mu) L) = 3.2/110; 0.064 is heavy ball's
     "q3": (ex.q3, 0.8186, 0.905),   # ((sqrt k - 1)/(sqrt k + 1))^2; 0.905 forgets the square
 }
 

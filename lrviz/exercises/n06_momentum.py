@@ -32,13 +32,13 @@ def q1(answer):
 
 
 def q2(answer):
-    """The largest stable lr of PyTorch's Nesterov momentum (mu = 0.5) on valley(kappa=50)."""
-    opt = optimizers.optimizer("nesterov", momentum=0.5)
+    """The largest stable lr of PyTorch's Nesterov momentum (mu = 0.6) on valley(kappa=50)."""
+    opt = optimizers.optimizer("nesterov", momentum=0.6)
     expected = analysis.critical_lr(surfaces.surface("valley", kappa=50.0), opt)
     return check_number(answer, expected, rtol=0.02,
                         hint="The steepest direction has curvature lam = kappa = 50. Nesterov is stable for "
                              "lr lam < 2 (1 + mu) / (1 + 2 mu).",
-                        explain=f"2 (1.5) / (2 x 50) = {expected:.3g} (heavy ball with the same mu would allow 0.06).")
+                        explain=f"2 (1.6) / (2.2 x 50) = {expected:.4g} (heavy ball with the same mu would allow 0.064).")
 
 
 def q3(answer):
