@@ -42,12 +42,26 @@ def q2(answer):
                                explain="lr * S^2 = 0.1 * 25 = 2.5: SGD's learning rate has units of x^2.")
 
 
-def adadelta_same_path(S=10.0):
-    return "yes" if path_gap(S, "adadelta", 1.0) < 1e-3 else "no"
+def first_step_scaled(S=2.0):
+    """Adadelta's (torch defaults) first x step on the S-times-wider valley, in the new units."""
+    t = descend(scaled_valley(S), "adadelta", steps=1)
+    return float(abs(t.x[1, 0] - t.x[0, 0]))
 
 
 def q3(answer):
-    return checks.check_choice(answer, adadelta_same_path(), ["yes", "no"],
-                               hint="Look at the table: the first step is about sqrt(eps / (1 - rho)) in absolute units of x.",
-                               explain="eps fixes an absolute step size, so the wider valley is walked 10 times slower "
-                                       "(in its own units); only eps * S^2 makes the paths (nearly) agree.")
+    return checks.check_number(answer, first_step_scaled(), rtol=0.02,
+                               hint="The first step is sqrt(eps) |g| / sqrt((1 - rho) g^2 + eps). On the wider "
+                                    "valley g is smaller, but is it small next to eps?",
+                               explain="0.0032 again, the same number as on the original valley: "
+                                       "sqrt(eps / (1 - rho)) does not know the units. In the new units the "
+                                       "valley is twice as wide, so Adadelta crosses it half as fast: not unit-free.")
+
+
+def q4(adadelta_step):
+    """The student's PyTorch Adadelta update, checked on random inputs."""
+    return checks.check_update_rule(adadelta_step, "adadelta", lr=1.0, rho=0.9, eps=1e-6,
+                                    hint="Keep E[g^2] and E[dx^2] in state (zeros at first). "
+                                         "E[g^2] = rho E[g^2] + (1 - rho) g^2; "
+                                         "dx = sqrt(E[dx^2] + eps) / sqrt(E[g^2] + eps) * g; "
+                                         "E[dx^2] = rho E[dx^2] + (1 - rho) dx^2; return x - lr * dx.",
+                                    explain="That is torch.optim.Adadelta's rule (no weight decay).")
