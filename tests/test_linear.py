@@ -106,6 +106,17 @@ def test_keras_equals_torch_for_a_constant_lr():
         np.testing.assert_allclose(keras, torch, rtol=1e-12, atol=1e-14)
 
 
+def test_keras_reference_equals_the_engines_keras_convention():
+    v = lrviz.surface("valley", kappa=100.0)
+    sched = lrviz.schedule("exponential", lr=0.02, gamma=0.95)
+    for name in ("momentum", "nesterov"):
+        engine = lrviz.descend(v, lrviz.optimizer(name, convention="keras", momentum=0.9), lr=sched, steps=100).x
+        ref = linear.keras_momentum_path(v, sched, 0.9, steps=100, nesterov=name == "nesterov")
+        np.testing.assert_allclose(engine, ref, rtol=1e-12, atol=1e-14)
+        torch = lrviz.descend(v, lrviz.optimizer(name, momentum=0.9), lr=sched, steps=100).x
+        assert np.abs(torch - ref).max() > 0.05  # under a schedule the forms differ
+
+
 def test_keras_under_a_schedule_closed_form():
     # constant gradient 1: Keras's step t (1-based) is lr0 (gamma^t - mu^t) / (gamma - mu)
     lr0, gamma, mu = 0.1, 0.95, 0.9

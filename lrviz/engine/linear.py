@@ -22,8 +22,9 @@ heavy ball takes ``lr = 4 / (sqrt(L) + sqrt(m))^2`` and ``mu = ((sqrt(kappa) - 1
 with rate ``(sqrt(kappa) - 1) / (sqrt(kappa) + 1)`` against gradient descent's best
 ``(kappa - 1) / (kappa + 1)`` at ``lr = 2 / (L + m)``: about ``sqrt(kappa)`` times fewer steps.
 
-Also here: Keras's form of momentum, ``v <- mu v - lr g``, ``x <- x + v``, as a reference loop
-(equal to PyTorch's for a constant lr; the two part ways under a schedule).
+Also here: Keras's form of momentum, ``v <- mu v - lr g``, ``x <- x + v``, as a plain reference
+loop written from Keras's formula, which tests hold ``optimizer(..., convention="keras")`` to
+(equal to PyTorch's form for a constant lr; the two part ways under a schedule).
 """
 from __future__ import annotations
 
