@@ -1,20 +1,55 @@
 """Figures that update fast: a live canvas where ipympl is available, a static image elsewhere.
 
-A ``LiveFigure`` owns one matplotlib figure and knows which artists change. An update sets
-their data and calls :meth:`LiveFigure.refresh`: it restores a cached background (the
-figure drawn with the changing artists hidden), draws just those artists and blits. A full
-redraw happens only when the layout changes (new limits, a new surface) or the canvas was
-redrawn by someone else (a resize). Under ``%matplotlib widget`` the canvas is an ipympl
-widget; under the inline backend or without ipympl the figure is shown as an image in an
-``Output`` widget, refreshed after each update; in plain Python (tests, scripts) it is an
-Agg canvas whose pixels are current when ``refresh`` returns.
+A ``LiveFigure`` owns one matplotlib figure and knows which artists change (``dynamic``).
+An update sets their data and calls :meth:`LiveFigure.refresh`: it restores a cached
+background (the figure drawn with the changing artists hidden), draws just those artists
+and blits. Under ``%matplotlib widget`` the canvas is an ipympl widget; under the inline
+backend or without ipympl the figure is shown as an image in an ``Output`` widget,
+refreshed after each update; in plain Python (tests, scripts) it is an Agg canvas whose
+pixels are current when ``refresh`` returns.
+
+What keeps a slider smooth (measured in ``benchmarks/browser_latency.py``):
+
+- **No full redraw when one panel's limits move.** A full draw of an explorer figure costs
+  ~300 ms, half of it constrained layout. When only some axes changed their limits (a loss
+  curve rescaling), ``refresh`` redraws just those axes' boxes (tick labels included) in
+  the cached background: a few tens of ms, and the layout stays put. When the new labels
+  no longer fit the layout (they leave the figure or reach into a neighbour), the figure
+  is drawn in full, layout engine included; in a live canvas that full draw waits until
+  the updates pause for ``RELAYOUT_DELAY_MS``, so a dragged slider keeps its frame rate. A new figure size or dpi, a new set of axes, or
+  :meth:`relayout` still draws everything once.
+- **The view's own draw requests reuse the cache.** ipympl's browser view asks for a full
+  draw when it connects or is resized; that draw goes through the cache here instead of
+  drawing everything with the moving artists on top (which would throw the cache away and
+  make the first key press after Run All pay a full redraw).
+- **Small, cheap frames.** ipympl sends each frame as a PNG of the whole canvas, changed
+  pixels only, zlib level 6 (~20 ms for a 960 x 640 canvas). Frames here are cropped to
+  the changed pixels' bottom-right corner (the browser draws them at the top-left) and
+  compressed at level 1.
 """
 from __future__ import annotations
 
-import matplotlib
-from matplotlib.backends.backend_agg import FigureCanvasAgg
+import io
 
-__all__ = ["LiveFigure", "interactive_backend"]
+import matplotlib
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.axes import Axes
+from matplotlib.axis import Axis
+from matplotlib.spines import Spine
+from matplotlib.transforms import Bbox
+
+__all__ = ["LiveFigure", "interactive_backend", "encode_frame"]
+
+# Pixels around an artist's reported extent that antialiasing may still touch.
+_PAD = 2
+# While a slider moves, labels that outgrow the layout wait for a pause this long (ms)
+# before the figure is drawn in full; frames keep coming meanwhile.
+RELAYOUT_DELAY_MS = 150
+
+
+def _clipped(artist) -> bool:
+    return artist.get_clip_on() and (artist.get_clip_box() is not None or artist.get_clip_path() is not None)
 
 
 def interactive_backend() -> bool:
@@ -33,7 +68,19 @@ def _in_kernel() -> bool:
 
 
 class LiveFigure:
-    """A figure plus the bookkeeping for blitting its changing artists."""
+    """A figure plus the bookkeeping for blitting its changing artists.
+
+    Args:
+        figsize, dpi: of the new figure.
+        figure: wrap an existing figure instead (its canvas is used as it is).
+        blit: ``False`` never blits (``refresh`` is then ``draw_idle``).
+
+    Attributes:
+        figure: the matplotlib Figure.
+        view: the widget to place in a layout (ipympl canvas or Output), or None.
+        dynamic: the artists an update changes; set it, then call :meth:`relayout`.
+        stats: counts of what ``refresh`` did: ``{"full": n, "partial": n, "blit": n}``.
+    """
 
     def __init__(self, figsize=None, dpi=100, figure=None, blit=True):
         self.blit = blit
@@ -56,6 +103,10 @@ class LiveFigure:
                 canvas.toolbar_visible = "fade-in-fade-out"
             self.view = canvas
             self._output = None
+            if blit and hasattr(canvas, "get_diff_image") and hasattr(canvas, "handle_draw"):
+                # Instance attributes: this canvas only, nothing else in matplotlib changes.
+                canvas.get_diff_image = lambda: _diff_image(canvas)
+                canvas.handle_draw = lambda event: self._view_draw()
         else:
             from matplotlib.figure import Figure
 
@@ -68,11 +119,18 @@ class LiveFigure:
 
                 self._output = self.view = w.Output()
         self.dynamic = []
+        self.stats = {"full": 0, "partial": 0, "blit": 0}
         self._background = None
-        self._cid = None
-        self._layout = None
-        self._cid = self.figure.canvas.mpl_connect("draw_event", self._on_draw)
+        self._blank = None
+        self._key = None
+        self._layout = {}
+        self._extents = {}
         self._capturing = False
+        self._relayout_pending = False
+        self._timer = None
+        # Only a live canvas in a kernel has an event loop to run a deferred full draw on.
+        self._defer_relayout = self.view is not None and self.view is self.figure.canvas and _in_kernel()
+        self._cid = self.figure.canvas.mpl_connect("draw_event", self._on_draw)
 
     def _on_draw(self, event):
         if not self._capturing:  # someone else redrew (resize, savefig): the cache is stale
@@ -86,52 +144,230 @@ class LiveFigure:
         """Forget the cached background; the next refresh draws everything once."""
         self._background = None
 
-    def _capture(self):
+    # ---- the cache
+    def _figure_key(self):
         canvas = self.figure.canvas
+        return (canvas.get_width_height(physical=True), self.figure.dpi, tuple(map(id, self.figure.axes)))
+
+    @staticmethod
+    def _axes_layout(ax):
+        return (ax.get_xlim(), ax.get_ylim(), ax.get_xscale(), ax.get_yscale(), tuple(ax.get_position().bounds))
+
+    def _static_children(self):
+        """What a full draw draws besides the figure patch, in its order (zorder, then as added)."""
+        dyn = {id(a) for a in self.dynamic}
+        kids = [a for a in self.figure.get_children() if a is not self.figure.patch and not a.get_animated()]
+        return sorted((a for a in kids if id(a) not in dyn and a.get_visible()), key=lambda a: a.get_zorder())
+
+    def _extent(self, artist, renderer):
+        """Display box (padded) that drawing ``artist`` can touch, or None when it draws nothing."""
+        try:
+            if isinstance(artist, Axes):
+                # Children clipped to the axes lie inside its box: asking each line and
+                # contour for its extent (what get_tightbbox does) costs more than drawing.
+                extra = [c for c in artist.get_children() if c.get_visible() and c.get_in_layout()
+                         and not _clipped(c) and not isinstance(c, (Axis, Spine))]
+                bb = Bbox.union([artist.bbox, artist.get_tightbbox(renderer, bbox_extra_artists=extra)])
+            elif hasattr(artist, "get_tightbbox"):
+                bb = artist.get_tightbbox(renderer)
+            else:
+                bb = artist.get_window_extent(renderer)
+        except Exception:  # an artist that cannot say: treat it as covering the figure
+            bb = self.figure.bbox
+        if bb is None or not np.all(np.isfinite(bb.bounds)) or bb.width < 0 or bb.height < 0:
+            return None
+        return bb.padded(_PAD)
+
+    def _hidden(self):
+        """Hide the dynamic artists; returns the list to show again."""
         hidden = [a for a in self.dynamic if a.get_visible()]
         for a in hidden:
             a.set_visible(False)
+        return hidden
+
+    def _capture(self):
+        """Draw everything (layout engine included) with the dynamic artists hidden; cache it."""
+        canvas = self.figure.canvas
+        hidden = self._hidden()
         self._capturing = True
         try:
             # Agg's own draw: the web canvas's draw() would also send this half-finished
             # frame (without the moving artists) to the browser.
             FigureCanvasAgg.draw(canvas)
+            renderer = canvas.get_renderer()
             self._background = canvas.copy_from_bbox(self.figure.bbox)
-            self._layout = self._current_layout()
+            self._key = self._figure_key()
+            self._layout = {ax: self._axes_layout(ax) for ax in self.figure.axes}
+            self._extents = {a: self._extent(a, renderer) for a in self._static_children()}
+            self._blank = None
         finally:
             self._capturing = False
             for a in hidden:
                 a.set_visible(True)
+        self.stats["full"] += 1
 
-    def _current_layout(self):
-        return [(ax.get_xlim(), ax.get_ylim(), ax.get_xscale(), ax.get_yscale()) for ax in self.figure.axes]
+    def _blank_pixels(self, renderer):
+        """The figure patch alone (what a region is erased to), as a uint32 array."""
+        if self._blank is None or self._blank.shape != (int(renderer.height), int(renderer.width)):
+            from matplotlib.backends.backend_agg import RendererAgg
+
+            r = RendererAgg(int(renderer.width), int(renderer.height), renderer.dpi)
+            self.figure.patch.draw(r)
+            self._blank = np.asarray(r.buffer_rgba()).view(np.uint32)[..., 0].copy()
+        return self._blank
+
+    def _redraw_axes(self, changed):
+        """Redraw only the axes whose limits changed into the cached background.
+
+        The region redrawn is the union of the old and new padded extents of the changed
+        axes. It is erased to the bare figure, then the changed axes and every artist whose
+        extent overlaps the region are drawn in the full draw's order, and only the region's
+        pixels are kept: inside it the pixels are what a full draw gives (layout held),
+        outside it nothing changed. Returns False when it cannot (an artist it has no extent
+        for, e.g. one added since): the caller draws everything then.
+        """
+        canvas = self.figure.canvas
+        renderer = canvas.get_renderer()
+        hidden = self._hidden()
+        self._capturing = True
+        try:
+            children = self._static_children()
+            if any(a not in self._extents for a in children):
+                return False
+            new = {a: self._extent(a, renderer) for a in changed}
+            boxes = [b for b in [*(self._extents.get(a) for a in changed), *new.values()] if b is not None]
+            if not boxes:
+                return False
+            if self.figure.get_layout_engine() is not None and self._outgrown(new, children):
+                if not self._defer_relayout:
+                    return False
+                # A slider is moving: keep the frames coming with the layout held, and draw
+                # everything once when the updates pause (the next refresh restarts the wait).
+                self._relayout_pending = True
+            region = Bbox.union(boxes)
+            h, w = int(renderer.height), int(renderer.width)
+            x0, x1 = max(int(np.floor(region.x0)), 0), min(int(np.ceil(region.x1)), w)
+            r0, r1 = max(int(np.floor(h - region.y1)), 0), min(int(np.ceil(h - region.y0)), h)
+            if x0 < x1 and r0 < r1:
+                members = [a for a in children if a in new or (self._extents[a] is not None
+                                                                 and self._extents[a].overlaps(region))]
+                pixels = np.asarray(renderer.buffer_rgba()).view(np.uint32)[..., 0]
+                canvas.restore_region(self._background)
+                pixels[r0:r1, x0:x1] = self._blank_pixels(renderer)[r0:r1, x0:x1]
+                for a in members:
+                    a.draw(renderer)
+                fresh = pixels[r0:r1, x0:x1].copy()
+                canvas.restore_region(self._background)  # a neighbour drew beyond the region
+                pixels[r0:r1, x0:x1] = fresh
+                self._background = canvas.copy_from_bbox(self.figure.bbox)
+            self._extents.update(new)
+            for ax in self.figure.axes:
+                self._layout[ax] = self._axes_layout(ax)
+        finally:
+            self._capturing = False
+            for a in hidden:
+                a.set_visible(True)
+        self.stats["partial"] += 1
+        return True
+
+    def _outgrown(self, new, children):
+        """Whether a changed axes now needs room the layout did not give it.
+
+        New labels that leave the figure (a "1e148" offset above a loss curve), reach into
+        another axes' box, or into a figure-level artist they did not touch before: the
+        layout engine would move things apart, so that takes a full draw. Reaching into a
+        neighbour's margin (its tick labels' side) is fine: the layout leaves room there.
+        """
+        inside = self.figure.bbox.padded(_PAD)
+        for a, box in new.items():
+            if box is None:
+                continue
+            if not (inside.containsx(box.x0) and inside.containsx(box.x1)
+                    and inside.containsy(box.y0) and inside.containsy(box.y1)):
+                return True
+            old = self._extents.get(a)
+            for b in children:
+                if b is a or b in new:
+                    continue
+                other = b.bbox if hasattr(b, "get_tightbbox") and hasattr(b, "bbox") and b in self._layout \
+                    else self._extents.get(b)
+                if other is None:
+                    continue
+                if box.overlaps(other) and not (old is not None and old.overlaps(other)):
+                    return True
+        return False
+
+    def _ensure_background(self):
+        if self._background is None or self._key != self._figure_key():
+            self._relayout_pending = False
+            self._capture()
+            return
+        changed = [ax for ax in self.figure.axes if self._layout.get(ax) != self._axes_layout(ax)]
+        if changed and not self._redraw_axes(changed):
+            self._capture()
+
+    # ---- drawing
+    def _blit(self):
+        """Background plus the dynamic artists into the canvas' buffer, then send it."""
+        canvas = self.figure.canvas
+        self._ensure_background()
+        canvas.restore_region(self._background)
+        for a in self.dynamic:
+            if a.get_visible() and a.axes is not None:
+                a.axes.draw_artist(a)
+            elif a.get_visible():
+                self.figure.draw_artist(a)
+        # Until ipympl's view exists (syncing_data_url), a blit would store a data URL
+        # the browser cannot draw (no "data:" prefix) and the figure would never show;
+        # the view asks for a full draw when it connects anyway.
+        if not getattr(canvas, "syncing_data_url", False):
+            canvas.blit(self.figure.bbox)
+        # The pixels are current: a stale flag would make pyplot's post-execute hook
+        # (which ipywidgets fires after every widget message) ask for a full redraw.
+        self.figure.stale = False
+        self.stats["blit"] += 1
+        if self._relayout_pending:
+            self._restart_relayout_timer()
+
+    def _restart_relayout_timer(self):
+        if self._timer is None:
+            self._timer = self.figure.canvas.new_timer(interval=RELAYOUT_DELAY_MS)
+            self._timer.single_shot = True
+            self._timer.add_callback(self._relayout_now)
+        self._timer.stop()
+        self._timer.start()
+
+    def _relayout_now(self):
+        if not self._relayout_pending:
+            return
+        try:
+            self._background = None
+            self._blit()
+        except Exception as err:  # a timer callback has nobody to raise to
+            import warnings
+
+            warnings.warn(f"lrviz: redrawing the figure failed: {err!r}", RuntimeWarning, stacklevel=1)
+
+    def _view_draw(self):
+        """ipympl's browser view asked for a draw (it connected, or was resized)."""
+        canvas = self.figure.canvas
+        if getattr(canvas, "syncing_data_url", False):  # no view yet: ipympl's own full draw
+            type(canvas).draw(canvas)
+            return
+        self._blit()
 
     def refresh(self):
         """Bring the pixels up to date with the artists' data (blitting where possible).
 
-        Limits or scales changed since the background was cached: draw everything once.
+        Axes whose limits or scales changed since the background was cached are redrawn in
+        place; a new size, dpi or set of axes draws everything once.
         """
         canvas = self.figure.canvas
         # ipympl's canvas says supports_blit = False (matplotlib's generic blitting
         # animations are unreliable there), yet it is Agg underneath and its blit() sends
         # just the changed pixels; a full draw_idle() costs ~100 ms more per update.
         if self.blit and isinstance(canvas, FigureCanvasAgg):
-            if self._background is None or self._layout != self._current_layout():
-                self._capture()
-            canvas.restore_region(self._background)
-            for a in self.dynamic:
-                if a.get_visible() and a.axes is not None:
-                    a.axes.draw_artist(a)
-                elif a.get_visible():
-                    self.figure.draw_artist(a)
-            # Until ipympl's view exists (syncing_data_url), a blit would store a data URL
-            # the browser cannot draw (no "data:" prefix) and the figure would never show;
-            # the view asks for a full draw when it connects anyway.
-            if not getattr(canvas, "syncing_data_url", False):
-                canvas.blit(self.figure.bbox)
-            # The pixels are current: a stale flag would make pyplot's post-execute hook
-            # (which ipywidgets fires after every widget message) ask for a full redraw.
-            self.figure.stale = False
+            self._blit()
         else:
             canvas.draw_idle()
         if self._output is not None:
@@ -140,3 +376,54 @@ class LiveFigure:
             with self._output:
                 self._output.clear_output(wait=True)
                 display(self.figure)
+
+
+def encode_frame(pixels, level=1) -> bytes:
+    """PNG bytes of an ``(h, w)`` uint32 (RGBA bytes) or ``(h, w, 4)`` uint8 array."""
+    from PIL import Image
+
+    arr = np.ascontiguousarray(pixels)
+    if arr.ndim == 2:
+        arr = arr.view(np.uint8).reshape(*arr.shape, 4)
+    with io.BytesIO() as out:
+        Image.fromarray(arr, mode="RGBA").save(out, format="png", compress_level=level)
+        return out.getvalue()
+
+
+# A 1 x 1 transparent pixel: "nothing changed" (the browser waits for an image per draw request).
+_EMPTY = None
+
+
+def _diff_image(canvas):
+    """ipympl's ``get_diff_image``, cropped and fast (same protocol: 'full' or 'diff' PNG).
+
+    In 'diff' mode the browser draws the image at the canvas' top-left over what it shows,
+    transparent pixels leaving it as it was; so the image can stop at the last changed row
+    and column. Full frames (first frame, new size, transparency) keep ipympl's compression.
+    """
+    global _EMPTY
+    if not canvas._png_is_old:
+        return None
+    pixels = np.asarray(canvas.get_renderer().buffer_rgba())
+    buff = pixels.view(np.uint32)[..., 0]
+    last = canvas._last_buff
+    # alpha is the high byte of each little-endian RGBA uint32: opaque means >= 0xFF000000
+    opaque = np.little_endian and bool((buff >= np.uint32(0xFF000000)).all())
+    canvas._png_is_old = False
+    if canvas._force_full or buff.shape != last.shape or not opaque:
+        canvas.set_image_mode("full")
+        canvas._last_buff = buff.copy()
+        canvas._force_full = False
+        return encode_frame(buff, level=6)
+    canvas.set_image_mode("diff")
+    changed = buff != last
+    rows = np.flatnonzero(changed.any(axis=1))
+    if rows.size == 0:
+        if _EMPTY is None:
+            _EMPTY = encode_frame(np.zeros((1, 1), np.uint32))
+        return _EMPTY
+    cols = np.flatnonzero(changed.any(axis=0))
+    r1, c1 = rows[-1] + 1, cols[-1] + 1
+    out = np.where(changed[:r1, :c1], buff[:r1, :c1], np.uint32(0))
+    last[:r1, :c1] = buff[:r1, :c1]  # ipympl's own copy: it owns it (send_binary reads it)
+    return encode_frame(out)

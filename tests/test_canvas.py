@@ -1,0 +1,248 @@
+"""lrviz.pictures.canvas: the cached background, partial redraws, and the frames ipympl sends."""
+import io
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from PIL import Image
+
+from lrviz.pictures import canvas as C
+
+
+def _figure(ylim1=(-1.0, 1.0), layout=None, size=(6, 4)):
+    """Three panels packed tightly (tick labels reach into the neighbours), one moving line each."""
+    fig = Figure(figsize=size, dpi=80, layout=layout)
+    FigureCanvasAgg(fig)
+    axes = fig.subplots(3, 1, gridspec_kw=dict(hspace=0.15)) if layout is None else fig.subplots(3, 1)
+    x = np.linspace(0, 6, 50)
+    moving = []
+    for i, ax in enumerate(axes):
+        ax.plot(x, np.cos(x + i), color="0.6")
+        ax.set_title(f"panel {i}", fontsize=8)
+        (line,) = ax.plot(x, np.sin(x), lw=2, zorder=5)
+        moving.append(line)
+        ax.set_xlim(0, 6)
+        ax.set_ylim(-1.0, 1.0)
+    axes[1].set_ylim(*ylim1)
+    return fig, axes, moving
+
+
+def _pixels(fig):
+    return np.asarray(fig.canvas.buffer_rgba()).copy()
+
+
+def _set_moving(moving, phase):
+    x = np.linspace(0, 6, 50)
+    for line in moving:
+        line.set_ydata(np.sin(x + phase))
+
+
+def test_blit_without_limit_change_draws_no_background():
+    fig, axes, moving = _figure()
+    live = C.LiveFigure(figure=fig)
+    live.dynamic = moving
+    live.refresh()
+    _set_moving(moving, 1.0)
+    live.refresh()
+    assert live.stats == {"full": 1, "partial": 0, "blit": 2}
+
+
+def test_partial_redraw_gives_the_pixels_of_a_full_draw():
+    # Longer tick labels on the middle panel: its old labels must go, its new ones and the
+    # neighbours' titles and labels it overlaps must be there, exactly as a full draw has them.
+    fig, axes, moving = _figure()
+    live = C.LiveFigure(figure=fig)
+    live.dynamic = moving
+    live.refresh()
+    axes[1].set_ylim(-12345.5, 98765.25)
+    _set_moving(moving, 0.5)
+    live.refresh()
+    assert live.stats["partial"] == 1 and live.stats["full"] == 1
+
+    ref, _, ref_moving = _figure(ylim1=(-12345.5, 98765.25))
+    ref_live = C.LiveFigure(figure=ref)
+    ref_live.dynamic = ref_moving
+    _set_moving(ref_moving, 0.5)
+    ref_live.refresh()
+    assert ref_live.stats["full"] == 1
+    a, b = _pixels(fig), _pixels(ref)
+    assert a.shape == b.shape
+    assert np.array_equal(a, b), f"{int((a != b).any(-1).sum())} pixels differ from a full draw"
+
+
+def test_partial_redraw_back_and_forth_leaves_no_trace():
+    fig, axes, moving = _figure()
+    live = C.LiveFigure(figure=fig)
+    live.dynamic = moving
+    live.refresh()
+    before = _pixels(fig)
+    for lim in [(-5e4, 5e4), (0.001, 0.002), (-1.0, 1.0)]:
+        axes[1].set_ylim(*lim)
+        live.refresh()
+    assert live.stats["partial"] == 3 and live.stats["full"] == 1
+    assert np.array_equal(_pixels(fig), before)
+
+
+def test_new_size_new_axes_or_relayout_draw_in_full():
+    fig, axes, moving = _figure()
+    live = C.LiveFigure(figure=fig)
+    live.dynamic = moving
+    live.refresh()
+    fig.set_size_inches(5, 4)
+    live.refresh()
+    assert live.stats["full"] == 2
+    fig.add_axes([0.8, 0.8, 0.1, 0.1])
+    live.refresh()
+    assert live.stats["full"] == 3
+    live.relayout()
+    live.refresh()
+    assert live.stats["full"] == 4 and live.stats["partial"] == 0
+
+
+def test_labels_that_outgrow_a_layout_engine_draw_in_full():
+    # A "1e148" offset above the top panel needs room that only the layout engine gives.
+    fig = Figure(figsize=(6, 4), dpi=80, layout="constrained")
+    FigureCanvasAgg(fig)
+    axes = fig.subplots(2, 1)
+    moving = [ax.plot([0, 1], [0, 1])[0] for ax in axes]
+    live = C.LiveFigure(figure=fig)
+    live.dynamic = moving
+    live.refresh()
+    top = axes[0].get_position().y1
+    axes[0].set_ylim(0, 1e148)
+    live.refresh()
+    assert live.stats["full"] == 2 and live.stats["partial"] == 0
+    assert axes[0].get_position().y1 < top  # the layout made room for the offset
+    axes[0].set_ylim(0, 2e148)  # labels of the same shape: they fit the new layout
+    live.refresh()
+    assert live.stats["full"] == 2 and live.stats["partial"] == 1
+
+
+def test_someone_elses_draw_drops_the_cache():
+    fig, axes, moving = _figure()
+    live = C.LiveFigure(figure=fig)
+    live.dynamic = moving
+    live.refresh()
+    fig.canvas.draw()
+    live.refresh()
+    assert live.stats["full"] == 2
+
+
+class _FakeWebCanvas:
+    """What _diff_image reads from ipympl's canvas."""
+
+    def __init__(self, fig):
+        self.fig, self._png_is_old, self._force_full, self._last_buff = fig, True, True, np.empty((0, 0))
+        self.modes = []
+
+    def get_renderer(self):
+        return self.fig.canvas.get_renderer()
+
+    def set_image_mode(self, mode):
+        self.modes.append(mode)
+
+
+def _decode(png):
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGBA"))
+
+
+def test_diff_frames_are_cropped_and_compose_to_the_new_pixels():
+    fig, axes, moving = _figure()
+    fig.canvas.draw()
+    web = _FakeWebCanvas(fig)
+    first = C._diff_image(web)
+    assert web.modes == ["full"]
+    shown = _decode(first).copy()
+    assert np.array_equal(shown, _pixels(fig))
+    assert C._diff_image(web) is None  # nothing new since
+
+    moving[0].set_ydata(np.zeros(50))  # the top panel only
+    fig.canvas.draw()
+    web._png_is_old = True
+    frame = _decode(C._diff_image(web))
+    assert web.modes[-1] == "diff"
+    h, w = shown.shape[:2]
+    assert frame.shape[0] < h / 2 and frame.shape[1] <= w  # stops at the last changed row
+    region = shown[: frame.shape[0], : frame.shape[1]]
+    opaque = frame[..., 3] > 0
+    region[opaque] = frame[opaque]  # what the browser does with a diff frame
+    assert np.array_equal(shown, _pixels(fig))
+
+    web._png_is_old = True  # a draw that changed nothing still answers, with one clear pixel
+    empty = _decode(C._diff_image(web))
+    assert empty.shape == (1, 1, 4) and empty[0, 0, 3] == 0
+
+
+def test_diff_image_sends_full_frames_when_forced_or_transparent():
+    fig, axes, moving = _figure()
+    fig.canvas.draw()
+    web = _FakeWebCanvas(fig)
+    C._diff_image(web)
+    web._png_is_old = web._force_full = True
+    C._diff_image(web)
+    fig.patch.set_alpha(0.5)
+    fig.canvas.draw()
+    web._png_is_old = True
+    C._diff_image(web)
+    assert web.modes == ["full", "full", "full"]
+
+
+IPYMPL_SCRIPT = textwrap.dedent(r"""
+    import io, json
+    import numpy as np
+    import matplotlib
+    matplotlib.use("module://ipympl.backend_nbagg")
+    from PIL import Image
+    from lrviz.pictures.canvas import LiveFigure
+
+    live = LiveFigure((6, 4), dpi=80)
+    fig, canvas = live.figure, live.figure.canvas
+    axes = fig.subplots(2, 1)
+    x = np.linspace(0, 6, 60)
+    lines = [ax.plot(x, np.sin(x))[0] for ax in axes]
+    live.dynamic = lines
+    live.refresh()                       # in the notebook, before the view exists
+    canvas.syncing_data_url = False      # the view says "initialized"
+    screen, modes = None, ["full"]
+    def send(content, buffers=None):
+        global screen
+        msg = json.loads(content["data"])
+        if msg["type"] == "image_mode":
+            modes.append(msg["mode"])
+        if buffers:
+            img = np.asarray(Image.open(io.BytesIO(buffers[0])).convert("RGBA"))
+            if modes[-1] == "full":
+                screen = img.copy()
+            else:
+                part = screen[: img.shape[0], : img.shape[1]]
+                part[img[..., 3] > 0] = img[img[..., 3] > 0]
+    canvas.send = send
+    canvas.send_json = lambda content: send({"data": json.dumps(content)})
+    canvas.handle_refresh({})            # the view connects: it asks for a full frame ...
+    canvas.handle_draw({})               # ... by a draw request, served from the cache
+    full_after_view = live.stats["full"]
+    for k in range(6):
+        lines[0].set_ydata(np.sin(x + k))
+        axes[1].set_ylim(-1 - 10 ** k, 1 + 10 ** k)
+        lines[1].set_ydata(np.cos(x + k) * 10 ** k)
+        live.refresh()
+    same = np.array_equal(screen, np.asarray(canvas.get_renderer().buffer_rgba()))
+    print(json.dumps({"same": bool(same), "full_after_view": full_after_view, "stats": live.stats,
+                      "modes": modes}))
+""")
+
+
+def test_ipympl_frames_rebuild_the_canvas_in_the_browser():
+    pytest.importorskip("ipympl")
+    out = subprocess.run([sys.executable, "-c", IPYMPL_SCRIPT], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr[-3000:]
+    import json
+
+    res = json.loads(out.stdout.strip().splitlines()[-1])
+    assert res["same"], res
+    assert res["full_after_view"] == 1, res  # the view's draw request did not redraw everything
+    assert res["stats"]["partial"] >= 1 and res["modes"][0] == "full" and res["modes"][-1] == "diff", res
