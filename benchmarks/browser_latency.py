@@ -1,21 +1,34 @@
-"""Key press -> new pixels on screen, for a notebook's learning-rate slider.
+"""Key presses and drags on the learning-rate slider, explorers beside a bare ipympl figure.
 
-Starts JupyterLab (or Voila) on 127.0.0.1 on a copy of the notebook, opens it
-in headless Chromium, runs all cells, focuses the first learning-rate slider
-and presses an arrow key N times. For each press, page JS records the time
-from the ``keydown`` event to the first animation frame whose ipympl canvas
-pixels differ (so kernel round trips, matplotlib drawing, PNG transfer and the
-browser's decode/paint are all included). Prints every sample and the median.
+One run measures, side by side on the same machine, every explorer notebook (or those
+named) and a generated notebook with a bare ipympl figure (one line, ``set_ydata`` +
+``draw_idle`` on an lr slider like the explorers' one), in JupyterLab and in Voila:
 
-    .venv/bin/python benchmarks/browser_latency.py                       # notebooks/00_start_here.ipynb
-    .venv/bin/python benchmarks/browser_latency.py notebooks/02_x.ipynb -n 30 --voila
+- **key**: arrow-key presses on the lr slider; ms from ``keydown`` to the first repaint
+  of the figure's canvas with new pixels (kernel round trip, matplotlib, PNG, websocket,
+  the browser's decode and paint). ``first`` is the first press after Run All (in Voila:
+  after the page finished executing); then median and p90 of ``-n`` more presses.
+- **drag**: a real mouse drag of the slider handle, 30 moves over ~2 s: ``shown`` is the
+  number of repaints with new pixels during the drag, out of the moves made; ``settle`` is
+  ms from mouse-up to the last repaint.
 
-Goal: median <= 100 ms. Needs /usr/bin/chromium (never `playwright install`).
+Repaints are counted in page JS by wrapping the ipympl canvas's ``drawImage`` (one call
+per frame received) and hashing the canvas after each call. Prints a table, the ratios
+explorer / bare, the goals (issue 8) and the machine load.
+
+    .venv/bin/python benchmarks/browser_latency.py                          # every explorer notebook
+    .venv/bin/python benchmarks/browser_latency.py -k 00,03,08,11 -n 15     # a subset
+    .venv/bin/python benchmarks/browser_latency.py -k 00 --env lab          # JupyterLab only
+
+Needs /usr/bin/chromium (never ``playwright install``). Outputs in ``notebooks/`` are
+never touched: the notebooks run from copies in a temporary folder.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import statistics
 import sys
 import tempfile
@@ -27,89 +40,307 @@ sys.path.insert(0, str(REPO / "tests"))
 
 import browser as B  # noqa: E402  (tests/browser.py)
 
-GOAL_MS = 100.0
+BARE = "bare_ipympl.ipynb"
+GOAL_KEY_MS, GOAL_FIRST_MS, GOAL_SETTLE_SLACK_MS = 60.0, 150.0, 50.0
+
+BARE_CELLS = [
+    "%matplotlib widget\nimport numpy as np\nimport matplotlib.pyplot as plt\nimport ipywidgets as w",
+    # the same slider as an explorer's lr slider; one line; set_ydata + draw_idle
+    "plt.ioff()\nfig, ax = plt.subplots()\nx = np.linspace(0, 4 * np.pi, 400)\n(line,) = ax.plot(x, np.sin(x))\n"
+    "lr = w.FloatLogSlider(value=0.01, min=-5, max=1, step=0.05, description='lr', readout_format='.2e',\n"
+    "                      layout=w.Layout(width='300px'))\n\n"
+    "def on_lr(change):\n    line.set_ydata(np.sin(x * (1 + np.log10(change['new']) / 10)))\n    fig.canvas.draw_idle()\n\n"
+    "lr.observe(on_lr, names='value')\nw.VBox([lr, fig.canvas])",
+]
 
 
-def measure(page, presses: int, pause: float) -> tuple[str, list[float | None]]:
+# --trace: a last cell that times, inside the kernel, every widget message and the canvas'
+# work it causes (one JSON line per message), to find where an update's time goes.
+TRACE_CELL = r"""
+import json as _json, time as _time, inspect as _inspect
+from IPython import get_ipython as _gi
+_trace_path, _trace_now = {path!r}, {{}}
+def _timed(name, fn):
+    def wrapper(*a, **kw):
+        t = _time.perf_counter()
+        try:
+            return fn(*a, **kw)
+        finally:
+            _trace_now[name] = _trace_now.get(name, 0.0) + 1e3 * (_time.perf_counter() - t)
+    return wrapper
+try:
+    from lrviz.pictures import canvas as _C
+    for _n in ("_capture", "_redraw_axes", "_blit"):
+        setattr(_C.LiveFigure, _n, _timed(_n, getattr(_C.LiveFigure, _n)))
+    _C._diff_image = _timed("diff_image", _C._diff_image)
+except ImportError:
+    pass
+from matplotlib.backends import backend_webagg_core as _W
+_W.FigureCanvasWebAggCore.get_diff_image = _timed("diff_image", _W.FigureCanvasWebAggCore.get_diff_image)
+_W.FigureCanvasWebAggCore.draw = _timed("full_draw", _W.FigureCanvasWebAggCore.draw)
+_k = _gi().kernel
+_orig = _k.shell_handlers["comm_msg"]
+def _comm_msg(stream, ident, msg):
+    t0 = _time.time(); t = _time.perf_counter(); _trace_now.clear()
+    r = _orig(stream, ident, msg)
+    data = msg["content"].get("data", {{}})
+    rec = {{"t": t0, "ms": 1e3 * (_time.perf_counter() - t), "method": data.get("method"),
+           "keys": sorted(data.get("state", {{}})) or [_json.loads(data["data"]).get("type")] if "data" in data else sorted(data.get("state", {{}})),
+           **{{k: round(v, 1) for k, v in _trace_now.items()}}}}
+    with open(_trace_path, "a") as f:
+        f.write(_json.dumps(rec) + "\n")
+    return r
+_k.shell_handlers["comm_msg"] = _comm_msg
+"""
+
+
+def add_trace_cell(path: Path, trace: Path) -> None:
+    import nbformat
+
+    nb = nbformat.read(str(path), as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell(TRACE_CELL.format(path=str(trace))))
+    nbformat.write(nb, str(path))
+
+
+def bare_notebook(path: Path) -> Path:
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(src) for src in BARE_CELLS]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, str(path))
+    return path
+
+
+def explorer_notebooks(keys: str | None) -> list[Path]:
+    paths = [p for p in B.notebook_paths() if B.notebook_expects_slider(p)]
+    if keys:
+        want = [k.strip() for k in keys.split(",") if k.strip()]
+        paths = [p for p in B.notebook_paths() if any(p.name.startswith(k) for k in want)]
+    return paths
+
+
+def pct(values, q):
+    s = sorted(values)
+    return s[min(len(s) - 1, int(round(q * (len(s) - 1))))]
+
+
+def measure(page, presses: int, pause: float, drags: int) -> dict:
+    """On an opened, executed notebook: first press, ``presses`` presses, then drags."""
     slider = B.find_lr_slider(page, timeout=60_000)
     if slider is None:
-        raise SystemExit("no ipywidgets slider rendered in this notebook")
+        return {"error": "no slider"}
     label = slider.locator(".widget-label").first.inner_text()
     figure = B.figure_near(slider)
     if figure is None:
-        raise SystemExit(f"slider {label!r} has no ipympl figure next to it")
+        return {"error": f"slider {label!r} has no ipympl figure"}
     figure.scroll_into_view_if_needed()
     B.wait_figure_rendered(figure, timeout=60_000)
-    B.install_pixel_watch(figure)
+    size = B.install_paint_recorder(figure)
     handle = slider.locator(B.HANDLE_SEL).first
-    time.sleep(0.5)  # let the first render settle
-    samples = []
-    for _ in range(presses):
-        samples.append(B.press_and_time(page, handle, B.key_for_handle(handle)))
+    handle.scroll_into_view_if_needed()
+    B.wait_quiet(page, 300)
+    keys = []
+    for _ in range(presses + 1):
+        keys.append(B.press_and_wait_paint(page, handle, B.key_for_handle(handle)))
+        B.wait_quiet(page, 100)
         time.sleep(pause)  # a student steps the slider; do not queue presses
-    return label, samples
+    runs = []
+    for _ in range(drags):
+        B.wait_quiet(page, 400)
+        runs.append(B.drag_handle(page, handle))
+    rec = B.paints(page)
+    return {"slider": label, "canvas": size, "first": keys[0], "keys": keys[1:], "drags": runs,
+            "frame_kb": statistics.median([b for _, b in rec["blobs"]]) / 1024 if rec["blobs"] else None,
+            "encode_ms": statistics.median(rec["encode_ms"]) if rec["encode_ms"] else None}
+
+
+def summarize(r: dict) -> dict:
+    if "error" in r:
+        return r
+    ok = [k for k in r["keys"] if k is not None]
+    d = r["drags"]
+    return {
+        "first": r["first"],
+        "median": statistics.median(ok) if ok else None,
+        "p90": pct(ok, 0.9) if ok else None,
+        "lost": len(r["keys"]) - len(ok),
+        "shown": statistics.median([x["shown"] for x in d]) if d else None,
+        "moves": d[0]["moves"] if d else None,
+        "settle": statistics.median([x["settle_ms"] for x in d]) if d else None,
+        "frame_kb": r["frame_kb"],
+        "encode_ms": r["encode_ms"],
+        "canvas": r["canvas"],
+    }
+
+
+def run_env(env: str, p, nbs: list[Path], root: Path, tmp: Path, args) -> dict:
+    results = {}
+    if env == "lab":
+        server = B.start_jupyterlab(root, home=tmp / "lab_home")
+    else:
+        server = B.start_voila_dir(root, home=tmp / "voila_home")
+    browser = B.launch_chromium(p)
+    try:
+        for nb in nbs:
+            name = nb.name
+            ctx = B.new_context(browser)
+            page = ctx.new_page()
+            log = B.PageLog(page)
+            t0 = time.monotonic()
+            try:
+                if env == "lab":
+                    B.open_notebook(page, server, name)
+                    B.run_all_cells(page, timeout=300_000)
+                else:
+                    page.goto(server.url(f"voila/render/{name}"), wait_until="domcontentloaded", timeout=300_000)
+                    B.find_lr_slider(page, timeout=300_000)
+                    B.wait_voila_done(page, timeout=300_000)
+                setup = time.monotonic() - t0
+                r = measure(page, args.presses, args.pause, args.drags)
+                r["setup_s"] = setup
+                problems = log.bad_console() + log.kernel_errors
+                if problems:
+                    r["problems"] = problems
+            except Exception as e:  # one notebook failing must not lose the others' figures
+                r = {"error": f"{type(e).__name__}: {e}".splitlines()[0][:200]}
+                B.screenshot(page, f"latency_{env}_{nb.stem}_FAILED")
+            finally:
+                ctx.close()
+                if env == "lab":
+                    server.shutdown_kernels()
+            results[nb.stem if nb.stem not in results else nb.stem + " (again)"] = r
+            s = summarize(r)
+            print(f"  {env:5s} {nb.stem:32s} " + (s.get("error") or
+                  f"first {fmt(s['first'])}  median {fmt(s['median'])}  p90 {fmt(s['p90'])}  "
+                  f"drag {s['shown']}/{s['moves']}  settle {fmt(s['settle'])}"), flush=True)
+    finally:
+        browser.close()
+        server.stop()
+    return results
+
+
+def bare_reference(res: dict) -> dict:
+    """The bare figure's samples from its runs at the start and the end, pooled."""
+    runs = [r for stem, r in res.items() if stem.startswith(Path(BARE).stem) and "error" not in r]
+    if not runs:
+        return {"error": "bare figure not measured"}
+    firsts = [r["first"] for r in runs if r["first"] is not None]
+    return {"first": statistics.median(firsts) if firsts else None, "keys": [k for r in runs for k in r["keys"]],
+            "drags": [d for r in runs for d in r["drags"]], "frame_kb": runs[0]["frame_kb"],
+            "encode_ms": runs[0]["encode_ms"], "canvas": runs[0]["canvas"]}
+
+
+def fmt(v, unit=""):
+    return "-" if v is None else f"{v:.0f}{unit}"
+
+
+def table(all_results: dict) -> list[str]:
+    lines = []
+    head = (f"{'env':6s} {'notebook':32s} {'first':>6s} {'median':>6s} {'p90':>5s}  {'drag shown':>10s} "
+            f"{'settle':>6s}  {'frame':>6s} {'toDataURL':>9s}   | vs bare: {'key':>5s} {'first':>5s} {'shown':>5s} {'settle':>7s}")
+    lines.append(head)
+    lines.append("-" * len(head))
+    for env, res in all_results.items():
+        bare = summarize(bare_reference(res))
+        for stem, r in res.items():
+            s = summarize(r)
+            if "error" in s:
+                lines.append(f"{env:6s} {stem:32s} ERROR {s['error']}")
+                continue
+            drag = "-" if s["shown"] is None else f"{s['shown']:.0f}/{s['moves']}"
+            ratio = ""
+            if not stem.startswith(Path(BARE).stem) and "error" not in bare:
+                q = lambda a, b: "-" if a is None or not b else f"{a / b:.2f}"  # noqa: E731
+                ds = "-" if s["settle"] is None or bare["settle"] is None else f"{s['settle'] - bare['settle']:+.0f}"
+                ratio = f"{q(s['median'], bare['median']):>5s} {q(s['first'], bare['first']):>5s} " \
+                        f"{q(s['shown'], bare['shown']):>5s} {ds:>7s}"
+            lines.append(
+                f"{env:6s} {stem:32s} {fmt(s['first']):>6s} {fmt(s['median']):>6s} {fmt(s['p90']):>5s}  "
+                f"{drag:>10s} "
+                f"{fmt(s['settle']):>6s}  {fmt(s['frame_kb'], 'k'):>6s} {fmt(s['encode_ms']):>9s}   | vs bare: {ratio}"
+            )
+    return lines
+
+
+def goals(all_results: dict) -> list[str]:
+    out = []
+    for env, res in all_results.items():
+        bare = summarize(bare_reference(res))
+        for stem, r in res.items():
+            s = summarize(r)
+            if stem.startswith(Path(BARE).stem) or "error" in s or "error" in bare:
+                continue
+            miss = []
+            if s["median"] is None or s["median"] > GOAL_KEY_MS:
+                miss.append(f"key median {fmt(s['median'])} > {GOAL_KEY_MS:.0f}")
+            if s["first"] is None or s["first"] > GOAL_FIRST_MS:
+                miss.append(f"first {fmt(s['first'])} > {GOAL_FIRST_MS:.0f}")
+            if s["shown"] is not None and bare["shown"] is not None and s["shown"] < bare["shown"]:
+                miss.append(f"drag {s['shown']:.0f} < bare {bare['shown']:.0f}")
+            if s["settle"] is not None and bare["settle"] is not None and s["settle"] > bare["settle"] + GOAL_SETTLE_SLACK_MS:
+                miss.append(f"settle {s['settle']:.0f} > bare {bare['settle']:.0f} + {GOAL_SETTLE_SLACK_MS:.0f}")
+            out.append(f"{env:6s} {stem:32s} " + ("all goals met" if not miss else "NOT met: " + "; ".join(miss)))
+    return out
 
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("notebook", nargs="?", default=str(REPO / "notebooks" / "00_start_here.ipynb"))
-    ap.add_argument("-n", "--presses", type=int, default=15)
+    ap.add_argument("-k", "--notebooks", help="comma-separated notebook prefixes (default: every explorer notebook)")
+    ap.add_argument("-n", "--presses", type=int, default=15, help="key presses after the first one")
+    ap.add_argument("--drags", type=int, default=3, help="drags per notebook (the median is reported)")
     ap.add_argument("--pause", type=float, default=0.15, help="seconds between presses")
-    ap.add_argument("--voila", action="store_true", help="measure in Voila instead of JupyterLab")
-    ap.add_argument("--warmup", type=int, default=2, help="presses not counted (first draw pays caches)")
+    ap.add_argument("--env", default="lab,voila", help="lab, voila or both")
+    ap.add_argument("--json", help="also write every sample to this file")
+    ap.add_argument("--trace", help="folder for kernel-side traces: one JSON line per widget message, per notebook")
     args = ap.parse_args(argv)
 
-    nb = Path(args.notebook).resolve()
-    if not nb.exists():
-        raise SystemExit(f"no such notebook: {nb}")
     if B.find_chromium() is None:
         raise SystemExit("Chromium not installed: apt-get install chromium")
     from playwright.sync_api import sync_playwright
 
+    nbs = explorer_notebooks(args.notebooks)
+    if not nbs:
+        raise SystemExit(f"no notebook matches {args.notebooks!r}")
     tmp = Path(tempfile.mkdtemp(prefix="lrviz_latency_"))
-    root = B.copy_notebooks(tmp / "nb", [nb])
+    root = B.copy_notebooks(tmp / "nb", nbs)
+    bare = bare_notebook(root / BARE)
+    # the bare figure first and last: the machine's load drifts during a run
+    order = [bare, *[root / p.name for p in nbs]]
+    if args.trace:
+        Path(args.trace).mkdir(parents=True, exist_ok=True)
+        for nb in order:
+            add_trace_cell(nb, Path(args.trace).resolve() / f"{nb.stem}.jsonl")
+    envs = [e.strip() for e in args.env.split(",") if e.strip()]
+    load0 = os.getloadavg()
     t0 = time.monotonic()
-    if args.voila:
-        server = B.start_voila(root / nb.name, home=tmp / "home")
-    else:
-        server = B.start_jupyterlab(root, home=tmp / "home")
-    try:
-        with sync_playwright() as p:
-            browser = B.launch_chromium(p)
-            ctx = B.new_context(browser)
-            page = ctx.new_page()
-            log = B.PageLog(page)
-            if args.voila:
-                page.goto(server.url(""), wait_until="domcontentloaded", timeout=180_000)
-            else:
-                B.open_notebook(page, server, nb.name)
-                B.run_all_cells(page, timeout=180_000)
-            setup = time.monotonic() - t0
-            label, samples = measure(page, args.warmup + args.presses, args.pause)
-            shot = B.screenshot(page, f"latency_{'voila' if args.voila else 'lab'}_{nb.stem}")
-            problems = log.bad_console() + log.kernel_errors
-            browser.close()
-    finally:
-        server.stop()
-
-    warm, counted = samples[: args.warmup], samples[args.warmup :]
-    ok = [s for s in counted if s is not None]
-    where = "Voila" if args.voila else "JupyterLab"
-    print(f"{where}: {nb.name}, slider {label!r}, setup {setup:.1f} s, screenshot {shot}")
-    print("warm-up (ms): " + ", ".join("timeout" if s is None else f"{s:.0f}" for s in warm))
-    print("samples (ms): " + ", ".join("timeout" if s is None else f"{s:.0f}" for s in counted))
-    if not ok:
-        print("no press changed the figure")
-        return 1
-    med = statistics.median(ok)
-    q = sorted(ok)
-    p90 = q[min(len(q) - 1, int(round(0.9 * (len(q) - 1))))]
-    print(f"key press -> new pixels: median {med:.0f} ms, min {q[0]:.0f}, p90 {p90:.0f}, max {q[-1]:.0f}  (n={len(ok)})")
-    print(f"goal <= {GOAL_MS:.0f} ms median: {'met' if med <= GOAL_MS else 'NOT met'}")
-    if len(ok) < len(counted):
-        print(f"{len(counted) - len(ok)} presses did not change the figure within 10 s")
+    all_results = {}
+    with sync_playwright() as p:
+        for env in envs:
+            print(f"{env}: {', '.join(x.stem for x in order)}", flush=True)
+            res = run_env(env, p, order + [bare], root, tmp, args)
+            all_results[env] = res
+    load1 = os.getloadavg()
+    print()
+    print(f"lrviz browser latency: key presses and drags on the lr slider ({args.presses} presses + the first, "
+          f"{args.drags} drags of 30 moves / 2 s each), {time.monotonic() - t0:.0f} s")
+    print("times in ms; 'drag shown' = repaints with new pixels during the drag / mouse moves made; frame = "
+          "median PNG received (KiB); toDataURL = ms ipympl's page code spends re-encoding the canvas per frame")
+    for line in table(all_results):
+        print(line)
+    print()
+    print(f"goals (issue 8): key median <= {GOAL_KEY_MS:.0f}, first <= {GOAL_FIRST_MS:.0f}, "
+          f"drag shown >= bare, settle <= bare + {GOAL_SETTLE_SLACK_MS:.0f}")
+    for line in goals(all_results):
+        print(line)
+    print(f"load average (1, 5, 15 min): start {load0[0]:.2f} {load0[1]:.2f} {load0[2]:.2f}, "
+          f"end {load1[0]:.2f} {load1[1]:.2f} {load1[2]:.2f}; {os.cpu_count()} CPUs")
+    problems = [f"{env} {stem}: {m}" for env, res in all_results.items() for stem, r in res.items()
+                for m in r.get("problems", [])]
     if problems:
         print("errors seen while measuring:\n" + "\n---\n".join(problems))
+    if args.json:
+        Path(args.json).write_text(json.dumps(all_results, indent=1))
     return 0
 
 

@@ -767,3 +767,143 @@ def wait_figure_rendered(figure, timeout: float = 20_000) -> None:
         arg=figure.element_handle(),
         timeout=timeout,
     )
+
+
+# --------------------------------------------------------------------------- #
+# paints: every repaint of an ipympl canvas, timed in the page
+
+_PAINTS_JS = """(fig) => {
+    // ipympl paints its visible canvas with one drawImage per frame received (update_canvas).
+    // Wrap that one context's drawImage: each call is hashed, and a call whose pixels
+    // differ from the previous ones counts as a repaint. Key presses and the time ipympl
+    // spends in toDataURL (it re-encodes the canvas on every frame) are recorded too.
+    const canvas = fig.querySelector('CANVAS_DIV canvas') || fig.querySelector('canvas');
+    const ctx = canvas.getContext('2d', {willReadFrequently: true});
+    const hash = () => {
+        const {width, height} = canvas;
+        if (!width || !height) return 0;
+        const d = new Uint32Array(ctx.getImageData(0, 0, width, height).data.buffer);
+        let h = 2166136261;
+        for (let i = 0; i < d.length; i++) h = Math.imul(h ^ d[i], 16777619);
+        return h >>> 0;
+    };
+    if (window.__lrvizPaints && window.__lrvizPaints.canvas === canvas) return [canvas.width, canvas.height];
+    const w = window.__lrvizPaints = {canvas, paints: [], calls: 0, keys: [], blobs: [], encode_ms: [], last: hash()};
+    const draw = ctx.drawImage;
+    ctx.drawImage = function (...args) {
+        const r = draw.apply(this, args);
+        w.calls++;
+        const h = hash();
+        if (h !== w.last) { w.paints.push(performance.now()); w.last = h; }
+        return r;
+    };
+    if (!window.__lrvizHooks) {  // once per page: image arrivals and ipympl's re-encode
+        window.__lrvizHooks = true;
+        const blob = URL.createObjectURL;
+        URL.createObjectURL = function (b) {
+            if (window.__lrvizPaints && b && b.type === 'image/png') window.__lrvizPaints.blobs.push([performance.now(), b.size]);
+            return blob.apply(this, arguments);
+        };
+        const toURL = HTMLCanvasElement.prototype.toDataURL;
+        HTMLCanvasElement.prototype.toDataURL = function () {
+            const t = performance.now();
+            const r = toURL.apply(this, arguments);
+            if (window.__lrvizPaints) window.__lrvizPaints.encode_ms.push(performance.now() - t);
+            return r;
+        };
+    }
+    document.addEventListener('keydown', () => w.keys.push(performance.now()), true);
+    return [canvas.width, canvas.height];
+}""".replace("CANVAS_DIV", CANVAS_DIV_SEL)
+
+
+def install_paint_recorder(figure) -> tuple[int, int]:
+    """Record every repaint of the figure's canvas that changes its pixels (page JS)."""
+    return tuple(figure.evaluate(_PAINTS_JS))
+
+
+def paints(page) -> dict:
+    """What the recorder saw: {"paints": [ms], "keys": [ms], "blobs": [[ms, bytes]], "encode_ms": [...], "now": ms}."""
+    return page.evaluate(
+        "() => { const w = window.__lrvizPaints; return {paints: w.paints.slice(), keys: w.keys.slice(),"
+        " blobs: w.blobs.slice(), encode_ms: w.encode_ms.slice(), calls: w.calls, now: performance.now()}; }"
+    )
+
+
+def wait_quiet(page, quiet_ms: float = 400, timeout: float = 15.0) -> None:
+    """Wait until the canvas has not repainted for ``quiet_ms``."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        p = paints(page)
+        if not p["paints"] or p["now"] - p["paints"][-1] >= quiet_ms:
+            return
+        time.sleep(0.05)
+
+
+def press_and_wait_paint(page, handle, key: str = "ArrowRight", timeout: float = 10.0) -> float | None:
+    """Press ``key`` on the slider handle; ms from keydown to the first changed repaint (None = never)."""
+    n = len(paints(page)["paints"])
+    handle.focus()
+    page.keyboard.press(key)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        p = paints(page)
+        if len(p["paints"]) > n and p["keys"]:
+            return p["paints"][n] - p["keys"][-1]
+        time.sleep(0.005)
+    return None
+
+
+def drag_handle(page, handle, moves: int = 30, seconds: float = 2.0, px: float = 4.0, settle: float = 2.0) -> dict:
+    """A real mouse drag of a slider handle: press, ``moves`` moves of ``px`` over ``seconds``, release.
+
+    Goes right unless there is more room on the left. Returns the repaints seen:
+    ``{"moves": made, "shown": changed repaints between the first move and release,
+    "after": repaints after release, "settle_ms": release -> last repaint (0 if none)}``.
+    """
+    box = handle.bounding_box()
+    track = handle.evaluate(
+        "h => { const t = h.closest('.noUi-target') || h.parentElement; const r = t.getBoundingClientRect(); return [r.left, r.right]; }"
+    )
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    direction = 1 if track[1] - x >= x - track[0] else -1
+    page.mouse.move(x, y)
+    page.mouse.down()
+    t_start = paints(page)["now"]
+    for i in range(1, moves + 1):
+        page.mouse.move(x + direction * px * i, y)
+        time.sleep(seconds / moves)
+    t_up = paints(page)["now"]
+    page.mouse.up()
+    time.sleep(settle)
+    p = paints(page)
+    during = [t for t in p["paints"] if t_start <= t <= t_up]
+    after = [t for t in p["paints"] if t > t_up]
+    return {"moves": moves, "shown": len(during), "after": len(after),
+            "settle_ms": (after[-1] - t_up) if after else 0.0, "drag_ms": t_up - t_start}
+
+
+def start_voila_dir(root: Path, home: Path | None = None, timeout: float = 60) -> Server:
+    """Voila serving every notebook in ``root`` (``server.url("voila/render/<name>")``)."""
+    home = Path(home or tempfile.mkdtemp(prefix="lrviz_vhome_"))
+    env = isolated_env(home)
+    port = free_port()
+    cmd = [sys.executable, "-m", "voila", "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1",
+           "--Voila.port_retries=0", "--show_tracebacks=True", str(root)]
+    log_path = home / "voila.log"
+    proc, log = _popen(cmd, root, env, log_path)
+    server = Server(proc, port, "", Path(root), log_path, "voila", log)
+    try:
+        _wait_http(f"{server.base}/", proc, timeout, log_path)
+    except BaseException:
+        server.stop()
+        raise
+    return server
+
+
+def wait_voila_done(page, timeout: float = 180_000) -> None:
+    """Voila executes the notebook while the page loads; done when its spinner is gone."""
+    page.wait_for_function(
+        "() => !document.querySelector('#loading') || getComputedStyle(document.querySelector('#loading')).display === 'none'",
+        timeout=timeout,
+    )
