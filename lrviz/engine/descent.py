@@ -39,6 +39,8 @@ class Trajectory:
       never); for many runs an int array with ``-1`` for runs that never did. A run
       stays at its last finite point ``x[k-1]`` from step ``k = diverged_at`` on, and the
       step that overflowed and all later ones are recorded with gradient 0.
+    - ``optimizer``: the optimizer it ran with; ``optimizer.hyperparams["lr"]`` is the lr
+      actually used (the ``lr=`` given to :func:`descend`, else the optimizer's own).
     """
 
     x: np.ndarray
