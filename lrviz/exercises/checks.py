@@ -4,7 +4,8 @@ Each notebook's exercises live in ``lrviz.exercises.nNN_topic`` and compute thei
 answers with lrviz itself, so an answer key can never drift from what the notebooks show.
 An exercise function ``qN(answer)`` calls one of these checks:
 
-- ``check_number(answer, expected, rtol=0.05, atol=0.0, integer=False, hint, explain)``
+- ``check_number(answer, expected, rtol=0.05, atol=0.0, integer=False, hint, explain)``; an
+  ``expected`` point or list, such as ``(2.56, 1.28)``, wants as many numbers, each within tolerance
 - ``check_choice(answer, expected, choices, hint, explain)``
 - ``check_update_rule(step, "adam", lr=1e-2, betas=(0.9, 0.999), ..., hint, explain)``: the
   student writes ``def step(x, grad, state, **hyper): ... return new_x`` (``state`` is a dict
@@ -20,8 +21,8 @@ environment variable ``LRVIZ_GRADE_LOG`` names a file, as one JSON line appended
 ``{"module": "lrviz.exercises.n00_start_here", "question": "q1", "verdict": "right"}``.
 ``scripts/grade.py`` (``python3 run.py grade``) reads that log.
 
-Answer key. Calling ``qN(KEY)`` prints nothing and records what the check would compare
-against; :func:`answer_key` returns it for every ``qN`` of a module.
+Answer key. Calling ``qN(KEY)`` (or ``qN(KEY_TEXT)``, its text twin) prints nothing and records
+what the check would compare against; :func:`answer_key` returns it for every ``qN`` of a module.
 """
 from __future__ import annotations
 
@@ -37,23 +38,75 @@ import numpy as np
 
 from ..engine import optimizers as _optimizers
 
-__all__ = ["check_number", "check_choice", "check_update_rule", "answer_key", "KEY", "VERDICTS",
+__all__ = ["check_number", "check_choice", "check_update_rule", "answer_key", "KEY", "KEY_TEXT", "VERDICTS",
            "GRADE_LOG_ENV"]
 
 GRADE_LOG_ENV = "LRVIZ_GRADE_LOG"
 VERDICTS: dict = {}  # (module, question) -> "right" / "wrong" / "unanswered", last call wins
-_QUESTION = re.compile(r"q\d+\w*")
+_QUESTION = re.compile(r"q\d+[a-z]?")
 _MODULE = re.compile(r"lrviz\.exercises\.n\d+\w*")
 
 
-class _Key:
-    """The answer-key sentinel: a check called with it records its expected answer silently."""
+class _KeyNumber(float):
+    """The answer-key sentinel: a check called with it records its expected answer silently.
+
+    It is a finite float (and callable), so an exercise that screens its answer before an
+    expensive computation (``isinstance(answer, numbers.Real)``, ``callable(step)``) goes on to
+    compute the real expected answer.
+    """
+
+    def __new__(cls):
+        return super().__new__(cls, 0.0)
 
     def __repr__(self):
         return "KEY"
 
+    __str__ = __repr__
 
-KEY = _Key()
+    def __call__(self, *args, **kwargs):
+        raise TypeError("KEY is the answer-key sentinel, not an update rule")
+
+
+class _KeyText(str):
+    """The text twin of :data:`KEY`: equal to every string, so a screen such as
+    ``answer.strip().lower() in CHOICES`` lets it through to the check."""
+
+    def __new__(cls):
+        return super().__new__(cls, "KEY")
+
+    def __eq__(self, other):
+        return isinstance(other, str)
+
+    def __ne__(self, other):
+        return not isinstance(other, str)
+
+    __hash__ = str.__hash__
+
+    def strip(self, *args):
+        return self
+
+    lstrip = rstrip = strip
+
+    def lower(self):
+        return self
+
+    upper = casefold = lower
+
+    def __str__(self):
+        return self
+
+    def __repr__(self):
+        return "KEY_TEXT"
+
+
+KEY = _KeyNumber()
+KEY_TEXT = _KeyText()
+
+
+def _is_key(answer):
+    return answer is KEY or answer is KEY_TEXT
+
+
 _key_entries: list = []
 
 
@@ -118,7 +171,9 @@ def check_number(answer, expected, rtol=0.05, atol=0.0, hint="", explain="", int
     ✅ Right. ln 2 / ln(1/0.95).
     True
     """
-    if answer is KEY:
+    if np.ndim(expected) > 0:
+        return _check_numbers(answer, expected, rtol, atol, hint, explain, integer)
+    if _is_key(answer):
         _key_entries.append(dict(kind="number", expected=float(expected), rtol=rtol, atol=atol,
                                  integer=bool(integer), hint=hint, explain=explain))
         return None
@@ -135,6 +190,32 @@ def check_number(answer, expected, rtol=0.05, atol=0.0, hint="", explain="", int
     return _say(ok, explain if ok else hint)
 
 
+def _check_numbers(answer, expected, rtol, atol, hint, explain, integer):
+    """check_number for a point or a list: the same length, every entry within its tolerance."""
+    expected = [float(e) for e in np.ravel(np.asarray(expected, dtype=np.float64))]
+    if _is_key(answer):
+        _key_entries.append(dict(kind="numbers", expected=expected, rtol=rtol, atol=atol,
+                                 integer=bool(integer), hint=hint, explain=explain))
+        return None
+    if answer is None or answer is Ellipsis:
+        return _unanswered()
+    values = None
+    if isinstance(answer, (list, tuple, np.ndarray)) and np.size(answer) == len(expected):
+        values = [_as_number(a) for a in np.ravel(np.asarray(answer, dtype=object))]
+    if values is None or any(v is None for v in values):
+        return _say(False, f"Answer with {len(expected)} finite numbers, such as "
+                           f"({', '.join('...' for _ in expected)}) (you gave {answer!r}). {hint}".strip())
+    off = [i for i, (v, e) in enumerate(zip(values, expected))
+           if abs(v - e) > atol + rtol * abs(e)
+           and not (integer and v.is_integer() and v in (math.floor(e), math.ceil(e)))]
+    if not off:
+        return _say(True, explain)
+    which = "every entry is" if len(off) == len(expected) else \
+        f"entr{'y' if len(off) == 1 else 'ies'} {', '.join(str(i + 1) for i in off)} of {len(expected)} " \
+        f"{'is' if len(off) == 1 else 'are'}"
+    return _say(False, f"{which[0].upper() + which[1:]} off. {hint}".strip())
+
+
 def check_choice(answer, expected, choices, hint="", explain=""):
     """Compare a choice (case and spaces ignored) with ``expected``; unknown choices list the options.
 
@@ -142,7 +223,7 @@ def check_choice(answer, expected, choices, hint="", explain=""):
     ✅ Right. Its steps are rescaled per coordinate.
     True
     """
-    if answer is KEY:
+    if _is_key(answer):
         _key_entries.append(dict(kind="choice", expected=str(expected), choices=[str(c) for c in choices],
                                  hint=hint, explain=explain))
         return None
@@ -261,6 +342,14 @@ def _diagnose(optimizer, hyper, label, t, got_step, want_step, x, g, state_ref):
     return ""
 
 
+def _rule_text(name):
+    """The docstring that states an optimizer's update rule ('' if lrviz has none to give)."""
+    try:
+        return inspect.getdoc(_optimizers.spec(name).doc) or ""
+    except Exception:  # the key still works without the rule's text
+        return ""
+
+
 def check_update_rule(step, optimizer, steps=6, dim=3, seed=0, rtol=1e-9, hint="", explain="", **hyper):
     """Run a student's update rule on random inputs against ``lrviz.optimizer(optimizer, **hyper)``.
 
@@ -282,10 +371,9 @@ def check_update_rule(step, optimizer, steps=6, dim=3, seed=0, rtol=1e-9, hint="
     True
     """
     opt0 = _optimizers.optimizer(optimizer, **hyper)  # bad names or values are the author's bug: raise
-    if step is KEY:
+    if _is_key(step):
         _key_entries.append(dict(kind="update_rule", optimizer=opt0.name, hyper=dict(hyper),
-                                 rule=inspect.getdoc(_optimizers._BUILDERS[
-                                     opt0.name.replace("momentum", "sgd").replace("nesterov", "sgd")]),
+                                 rule=_rule_text(opt0.name),
                                  hint=hint, explain=explain))
         return None
     if step is None or step is Ellipsis or (callable(step) and _is_stub(step)):
@@ -361,14 +449,27 @@ def answer_key(module):
     out = []
     for name in names:
         fn = getattr(module, name)
-        del _key_entries[:]
         entry = {"question": name, "doc": inspect.getdoc(fn) or ""}
-        try:
-            fn(KEY)
-        except Exception as err:  # a question the key cannot see into: say so in the key
-            entry.update(kind="unknown", error=f"{type(err).__name__}: {err}")
-        else:
-            entry.update(_key_entries[-1] if _key_entries else {"kind": "unknown", "error": "no check called"})
-        del _key_entries[:]
+        record = _key_call(fn, KEY)
+        if record.get("kind") not in ("number", "update_rule"):
+            # a choice (or nothing) from the numeric sentinel may be a screen's placeholder:
+            # ask again with the text sentinel and prefer what fits it
+            text = _key_call(fn, KEY_TEXT)
+            if text.get("kind") == "choice" or record.get("kind") == "unknown":
+                record = text
+        entry.update(record)
         out.append(entry)
     return out
+
+
+def _key_call(fn, sentinel):
+    """The last check record of ``fn(sentinel)``, or kind "unknown" and why."""
+    del _key_entries[:]
+    try:
+        fn(sentinel)
+    except Exception as err:  # a question the key cannot see into: say so in the key
+        return {"kind": "unknown", "error": f"{type(err).__name__}: {err}"}
+    finally:
+        entries = list(_key_entries)
+        del _key_entries[:]
+    return entries[-1] if entries else {"kind": "unknown", "error": "no check called"}
