@@ -6,6 +6,8 @@
                                        (LRVIZ_WITH_RAY=1 also installs Ray Tune for notebook 12b)
     python3 run.py present NOTEBOOK    set up, then show one notebook as a Voila app
     python3 run.py execute [NOTEBOOK]  re-run notebooks top to bottom and store their outputs
+    python3 run.py grade NOTEBOOK...   run submitted notebooks, write grades.csv (--out PATH);
+                                       grade --key writes instructor/answer_key.md
 
 Safe to run again: the environment is reinstalled only when a requirements file or
 pyproject.toml changed. Works on Linux, macOS and Windows (`py run.py lab`).
@@ -66,7 +68,7 @@ def _single_threaded_blas():
 
 
 def main(argv):
-    if not argv or argv[0] not in {"lab", "test", "present", "execute"}:
+    if not argv or argv[0] not in {"lab", "test", "present", "execute", "grade"}:
         print(__doc__)
         return 2
     command, rest = argv[0], argv[1:]
@@ -85,6 +87,8 @@ def main(argv):
             print("usage: python3 run.py present notebooks/NN_topic.ipynb")
             return 2
         return _run([PYTHON, "-m", "voila", *rest])
+    if command == "grade":
+        return _run([PYTHON, "scripts/grade.py", *rest], env=_single_threaded_blas())
     return _run([PYTHON, "scripts/execute_notebooks.py", *rest], env=_single_threaded_blas())
 
 
