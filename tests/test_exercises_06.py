@@ -28,6 +28,10 @@ def test_none_is_unanswered(q, capsys):
 def test_expected_values_by_hand():
     assert ex.terminal_step(0.01, 0.9) == pytest.approx(0.1, rel=1e-9)
     assert ex.terminal_step(0.05, 0.75, grad=2.0) == pytest.approx(0.4, rel=1e-9)
+    from lrviz.exercises import checks
+    key = {e["question"]: e for e in checks.answer_key(ex)}
+    assert key["q1"]["expected"] == pytest.approx(ex.terminal_step(0.05, 0.75, grad=2.0), rel=1e-9)
+    assert key["q4"]["kind"] == "update_rule" and key["q4"]["optimizer"] == "momentum"
 
 
 def _torch_form(x, grad, state, lr, momentum):
