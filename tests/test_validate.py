@@ -24,6 +24,8 @@ TABLE = [
     (lambda: lrviz.optimizer("adam", lr=-0.1), ValueError, f"Invalid lr: -0.1 ({LR})"),
     (lambda: lrviz.schedule("step", lr=-0.1, step_size=3), ValueError, f"Invalid lr: -0.1 ({LR})"),
     (lambda: V.learning_rate(-0.1), ValueError, f"Invalid lr: -0.1 ({LR})"),
+    (lambda: lrviz.nets.train(lr=-0.1, epochs=0), ValueError, f"Invalid lr: -0.1 ({LR})"),
+    (lambda: lrviz.nets.train(lr="x", epochs=0), TypeError, f"Invalid lr: 'x' ({LR_ANY})"),
     (lambda: lrviz.optimizer("sgd", lr=np.float64(np.nan)), ValueError, f"Invalid lr: nan ({LR})"),
     (lambda: lrviz.descend("parabola", "sgd", lr=math.inf), ValueError, f"Invalid lr: inf ({LR})"),
     (lambda: lrviz.descend("parabola", "sgd", lr="fast"), TypeError, f"Invalid lr: 'fast' ({LR_ANY})"),
