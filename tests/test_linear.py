@@ -158,3 +158,10 @@ def test_bad_input(call, word):
 def test_non_number_is_a_type_error():
     with pytest.raises(TypeError, match="Invalid momentum"):
         linear.spectral_radius(0.1, 1.0, "big")
+
+
+def test_doctests():
+    import doctest
+
+    result = doctest.testmod(linear)
+    assert result.attempted >= 8 and result.failed == 0
