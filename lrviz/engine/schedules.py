@@ -325,17 +325,16 @@ def onecycle_momentum(total_steps, pct_start=0.3, anneal_strategy="cos", base_mo
     """
     total = _int("total_steps", total_steps, 1)
     pct = _num("pct_start", pct_start, 0, 1, lo_open=True, hi_open=True)
-    if anneal_strategy not in ("cos", "linear"):
-        raise ValueError(f"Invalid anneal_strategy: {anneal_strategy!r} (must be 'cos' or 'linear')")
+    anneal_strategy = V.choice("anneal_strategy", anneal_strategy, ("cos", "linear"))
     base = _num("base_momentum", base_momentum, 0, 1, hi_open=True)
     top = _num("max_momentum", max_momentum, 0, 1, hi_open=True)
     if base > top:
-        raise ValueError(f"Invalid base_momentum: {base!r} (must be <= max_momentum = {top!r})")
+        V.fail("base_momentum", base, f"must be <= max_momentum = {top:g}")
     phases = [(float(pct * total) - 1, top, base), (total - 1, base, top)]
 
     def fn(t):
         if t.size and t.max() > total:
-            raise ValueError(f"Invalid step t: {int(t.max())} (total_steps={total}; t must be <= {total})")
+            V.fail("t", int(t.max()), f"total_steps={total}; t must be <= {total}")
         out = np.empty(t.shape)
         first = t <= phases[0][0]
         for sel, (start, (end, a, b)) in ((first, (0.0, phases[0])), (~first, (phases[0][0], phases[1]))):
