@@ -83,7 +83,8 @@ def rmsprop(convention="torch", **hyperparams) -> Optimizer:
         momentum > 0, torch:  buf = momentum * buf + g / avg,       p <- p - lr * buf
         momentum > 0, Keras:  buf = momentum * buf + lr * g / avg,  p <- p - buf
 
-    (g includes weight_decay * p in torch; Keras decays p itself.) State: ``square_avg``,
+    (g includes weight_decay * p in torch; Keras decays p itself. The max(., 0) guards against
+    rounding, where torch would give NaN and Keras has no guard.) State: ``square_avg``,
     ``grad_avg`` (centered), ``momentum_buffer`` (momentum > 0). Derived:
     ``effective_lr`` = lr / avg, the factor multiplying g.
 
