@@ -84,3 +84,14 @@ def test_training_curves_and_update():
     only_loss = pbt_plots.training_curves(a, None, r, splits=("train",), linestyle="--")
     assert list(only_loss) == [("loss", "train")]
     fig.canvas.draw()
+
+
+def test_run_colours_are_far_apart():
+    """Every pair of variant colours differs clearly (vermillion and orange were too close)."""
+    from matplotlib.colors import to_rgb
+    from lrviz.pictures.pbt_plots import RUN_COLORS
+    names = ["pbt", "exploit", "explore", "grid"]
+    rgb = {n: np.array(to_rgb(RUN_COLORS[n])) for n in names}
+    for i, a in enumerate(names):
+        for b in names[i + 1:]:
+            assert np.linalg.norm(rgb[a] - rgb[b]) > 0.4, (a, b)

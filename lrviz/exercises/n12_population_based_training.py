@@ -6,7 +6,7 @@ import numbers
 import numpy as np
 
 from ..training import pbt
-from .checks import check_choice, check_number
+from .checks import KEY, check_choice, check_number
 
 __all__ = ["q1", "q2", "q3", "q4"]
 
@@ -21,31 +21,42 @@ def _best_final_q(variant, **kw):
 
 
 def q1(answer):
-    """Final Q of the better worker in the "grid" variant (no exploit, no explore), 200 steps."""
-    expected = _best_final_q("grid")
+    """Final Q of the better worker in the "grid" variant (no exploit, no explore) with lr = 0.002."""
+    expected = _best_final_q("grid", lr=0.002)
     return check_number(answer, expected, rtol=0.01, atol=1e-3,
-                        hint="With h = (1, 0) only theta0 shrinks; theta1 stays at 0.9 forever. Put that into Q.",
-                        explain=f"Q -> 1.2 - 0.9^2 = {expected:.2f}: each worker can fix only one coordinate.")
+                        hint="Each step multiplies theta_i by (1 - 2 lr h_i). With h = (1, 0) only theta0 "
+                             "shrinks, by (1 - 2 * 0.002) per step for 200 steps; theta1 stays at 0.9. Put "
+                             "both into Q = 1.2 - (theta0^2 + theta1^2).",
+                        explain=f"theta0 = 0.9 * 0.996^200 = 0.40, theta1 = 0.9: Q = 1.2 - 0.16 - 0.81 = "
+                                f"{expected:.3f}. Each worker can fix only one coordinate.")
 
 
 def q2(answer):
-    """Final Q of the better worker of "pbt" with sigma = 0 (exploit, but explore adds nothing)."""
-    expected = _best_final_q("pbt", sigma=0.0)
+    """Final Q of the better worker of "pbt" with sigma = 0 and lr = 0.005."""
+    expected = _best_final_q("pbt", sigma=0.0, lr=0.005)
     return check_number(answer, expected, rtol=0.01, atol=1e-3,
-                        hint="With sigma = 0 the copy gets exactly the h of the better worker: which h values exist?",
-                        explain=f"Q = {expected:.2f}, the same as the grid: exploit alone only copies, and both "
-                                "workers end up with one of the two initial h. New hyperparameters come from explore.")
+                        hint="With sigma = 0, explore adds nothing: what is left of PBT? Which values of h "
+                             "can the workers ever have? Then work out Q as for a worker that can shrink "
+                             "only one coordinate, at lr = 0.005.",
+                        explain=f"Q = {expected:.3f}: with sigma = 0 PBT is exploit-only. Copying never creates "
+                                "a new h, so both workers keep h = (1, 0) and theta1 stays at 0.9: "
+                                "1.2 - 0.81 - (0.9 * 0.99^200)^2. New hyperparameters come from explore.")
+
+
+def replaced(members=10, truncation=0.25):
+    """How many members digits_pbt replaces by copies at each ready point."""
+    res = pbt.digits_pbt(members=members, rounds=2, epochs_per_round=1, truncation=truncation)
+    return float(np.sum(res.parent[1] != np.arange(members)))
 
 
 def q3(answer):
-    """How many members are replaced after each round of digits_pbt(members=8) (truncation 0.25)."""
-    if not _is_number(answer):
-        return check_number(answer, 0.0, hint="Count the bottom 25% of 8 members.")
-    res = pbt.digits_pbt(members=8, rounds=2, epochs_per_round=1)
-    expected = float(np.sum(res.parent[1] != np.arange(8)))
+    """How many members are replaced after each round of digits_pbt(members=10) (truncation 0.25)."""
+    if answer is not KEY and not _is_number(answer):
+        return check_number(answer, 0.0, hint="The bottom 25 % of 10 members: can that be 2.5 members?")
+    expected = replaced()
     return check_number(answer, expected, rtol=0.0, atol=0.01,
                         hint="run() replaces n = max(1, floor(truncation * N)) members: the bottom ones.",
-                        explain=f"floor(0.25 * 8) = {expected:.0f}: the two worst copy one of the two best.")
+                        explain=f"floor(0.25 * 10) = {expected:.0f}: the two worst copy one of the two best.")
 
 
 def q4(answer):

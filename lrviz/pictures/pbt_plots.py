@@ -35,7 +35,7 @@ TOY_WINDOW = ((-0.15, 1.05), (-0.15, 1.05))
 WORKER_COLORS = (style.OKABE_ITO["blue"], style.OKABE_ITO["reddish_purple"])
 #: One colour per toy variant and per method, used when no colours are given.
 RUN_COLORS = {"pbt": style.OKABE_ITO["vermillion"], "PBT": style.OKABE_ITO["vermillion"],
-              "exploit": style.OKABE_ITO["orange"], "explore": style.OKABE_ITO["sky_blue"],
+              "exploit": style.OKABE_ITO["bluish_green"], "explore": style.OKABE_ITO["sky_blue"],
               "grid": style.OKABE_ITO["black"]}
 #: Train / validation / test colours of the training curves.
 SPLIT_COLORS = {"train": style.OKABE_ITO["blue"], "val": style.OKABE_ITO["orange"],
