@@ -124,7 +124,8 @@ class FitExplorer(BaseExplorer):
         self.ax_err.set_ylim(10 ** np.floor(np.log10(lo)), 10 ** np.ceil(np.log10(hi)))
         self._title.set_text(f"degree {p['degree']}: {self.verdict}")
         self._readout.value = (f"<b>train MSE</b>: {self.train_mse:.3g} &nbsp; <b>test MSE</b>: {self.test_mse:.3g}"
-                               f" &nbsp; <b>best degree</b> (lowest test MSE): {c.best_degree}"
+                               f" &nbsp; <b>validation picks</b>: degree {c.chosen_degree}"
+                               f" &nbsp; <b>best degree</b> (lowest test MSE, in hindsight): {c.best_degree}"
                                f" &nbsp; <b>verdict</b>: {self.verdict}")
         self.live.refresh()
 
