@@ -7,7 +7,7 @@
 Grading. Each submission is copied into a temporary folder with every stored output and
 execution count removed (a submission's outputs are never trusted: a forged "✅ Right." in a
 stored output counts for nothing), then executed top to bottom in a fresh kernel (nbclient),
-with at most ``--timeout`` seconds per notebook (default 300). Every cell runs even when an
+with at most ``--timeout`` seconds per notebook (default 600). Every cell runs even when an
 earlier one raised, so one broken cell does not cost the rest. The exercise checks of
 ``lrviz.exercises`` record each verdict in a log file that the grader hands to the kernel
 (environment variable ``LRVIZ_GRADE_LOG``); the grader reads the verdicts from that log only.
@@ -126,7 +126,7 @@ async def _execute(client, timeout):
     return True
 
 
-def run_submission(path: Path, timeout: float = 300.0) -> dict:
+def run_submission(path: Path, timeout: float = 600.0) -> dict:
     """Execute one submission in a fresh kernel; return its verdicts and any error.
 
     Returns ``{"file", "student", "modules", "verdicts": {(module, q): verdict}, "error"}``.
@@ -221,7 +221,7 @@ def summary(header, rows) -> str:
     return "\n".join(lines)
 
 
-def grade(paths, out="grades.csv", timeout=300.0, echo=print) -> dict:
+def grade(paths, out="grades.csv", timeout=600.0, echo=print) -> dict:
     """Grade ``paths``; write the CSV(s); return ``{csv path: (header, rows)}``."""
     results = []
     for p in paths:
@@ -264,6 +264,59 @@ def _accepts(entry):
     return text
 
 
+# A student's solution to each update-rule exercise, written as the course teaches it
+# (tests/test_grade.py runs every one through its exercise's own check).
+_SOLUTIONS = {
+    "sgd": (("lr",), "return x - lr * grad"),
+    "momentum": (("lr", "momentum"), """buf = state.get("buf")
+buf = grad if buf is None else momentum * buf + grad
+state["buf"] = buf
+return x - lr * buf"""),
+    "nesterov": (("lr", "momentum"), """buf = state.get("buf")
+buf = grad if buf is None else momentum * buf + grad
+state["buf"] = buf
+return x - lr * (grad + momentum * buf)"""),
+    "rmsprop": (("lr", "alpha", "eps"), """square_avg = alpha * state.get("square_avg", 0.0) + (1 - alpha) * grad**2
+state["square_avg"] = square_avg
+return x - lr * grad / (np.sqrt(square_avg) + eps)"""),
+    "adagrad": (("lr", "eps"), """total = state.get("sum", 0.0) + grad**2
+state["sum"] = total
+return x - lr * grad / (np.sqrt(total) + eps)"""),
+    "adadelta": (("lr", "rho", "eps"), """square_avg = rho * state.get("square_avg", 0.0) + (1 - rho) * grad**2
+acc_delta = state.get("acc_delta", 0.0)
+delta = np.sqrt(acc_delta + eps) / np.sqrt(square_avg + eps) * grad
+state["square_avg"] = square_avg
+state["acc_delta"] = rho * acc_delta + (1 - rho) * delta**2
+return x - lr * delta"""),
+    "adam": (("lr", "betas", "eps"), """beta1, beta2 = betas
+t = state["t"] = state.get("t", 0) + 1
+m = state["m"] = beta1 * state.get("m", 0.0) + (1 - beta1) * grad
+v = state["v"] = beta2 * state.get("v", 0.0) + (1 - beta2) * grad**2
+m_hat, v_hat = m / (1 - beta1**t), v / (1 - beta2**t)
+return x - lr * m_hat / (np.sqrt(v_hat) + eps)"""),
+}
+
+
+def reference_solution(entry):
+    """Python source of a correct ``step`` for an update-rule key entry, or None if lrviz has none
+    for its hyperparameters (only the plain rules, plus weight decay, are written out)."""
+    from lrviz import optimizer
+
+    if entry.get("optimizer") not in _SOLUTIONS:
+        return None
+    uses, body = _SOLUTIONS[entry["optimizer"]]
+    hyper = entry["hyper"]
+    if set(hyper) - set(uses) - {"weight_decay"}:
+        return None
+    defaults = optimizer(entry["optimizer"]).hyperparams
+    lines = [f"def {entry['optimizer']}_step(x, grad, state, {', '.join(hyper)}):"]
+    lines += [f"    {k} = {defaults[k]!r}  # PyTorch's default" for k in uses if k not in hyper]
+    if hyper.get("weight_decay"):
+        lines.append("    grad = grad + weight_decay * x")
+    lines += ["    " + line for line in body.splitlines()]
+    return "\n".join(lines) + "\n"
+
+
 def _key_module(name, entries=None):
     from lrviz.exercises.checks import answer_key
 
@@ -292,8 +345,14 @@ def _key_module(name, entries=None):
         elif kind == "update_rule":
             hp = ", ".join(f"{k}={v!r}" for k, v in entry["hyper"].items())
             lines.append(f"- **Answer**: a function `step(x, grad, state, {', '.join(entry['hyper'])})` that "
-                         f"matches `lrviz.optimizer({entry['optimizer']!r}, {hp})` on random inputs. The rule:")
-            lines += ["", "```text", entry["rule"], "```", ""]
+                         f"matches `lrviz.optimizer({entry['optimizer']!r}, {hp})` on random inputs.")
+            solution = reference_solution(entry)
+            if solution:
+                lines += ["", "  A solution (numpy imported as np):", "", "```python", solution.rstrip(), "```", ""]
+            if entry.get("rule"):
+                lines += ["" if not solution else None, "  lrviz's documentation of the rule:", "",
+                          "```text", entry["rule"], "```", ""]
+                lines = [line for line in lines if line is not None]
         else:
             lines.append(f"- **Answer**: not available to the key ({entry.get('error', '')})")
         if entry.get("explain"):
@@ -329,7 +388,7 @@ def main(argv=None):
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("notebooks", nargs="*", type=Path, help="submitted notebooks (.ipynb)")
     parser.add_argument("--out", default="grades.csv", type=Path, help="CSV to write (default grades.csv)")
-    parser.add_argument("--timeout", default=300.0, type=float, help="seconds per notebook (default 300)")
+    parser.add_argument("--timeout", default=600.0, type=float, help="seconds per notebook (default 600)")
     parser.add_argument("--key", action="store_true", help="write the answer key instead of grading")
     parser.add_argument("--key-out", default=KEY_PATH, type=Path, help=f"where --key writes (default {KEY_PATH.relative_to(ROOT)})")
     args = parser.parse_args(argv)

@@ -174,6 +174,35 @@ def test_every_key_answer_is_accepted_by_its_own_check(name, keys, capsys):
             assert getattr(module, e["question"])(answer) is True, (name, e)
 
 
+def test_the_keys_solutions_pass_their_update_rule_exercises(keys, capsys):
+    import numpy as np
+
+    rules = [(name, e) for name, entries in keys.items() for e in entries if e["kind"] == "update_rule"]
+    assert rules, "the course has update-rule exercises"
+    for name, e in rules:
+        source = grade.reference_solution(e)
+        assert source, e
+        ns = {"np": np}
+        exec(source, ns)
+        step = ns[f"{e['optimizer']}_step"]
+        assert getattr(importlib.import_module(name), e["question"])(step) is True, (name, source)
+
+
+@pytest.mark.parametrize("optimizer, hyper", [
+    ("sgd", dict(lr=0.1, weight_decay=0.01)), ("momentum", dict(lr=0.1, momentum=0.8)),
+    ("nesterov", dict(lr=0.1, momentum=0.8)), ("rmsprop", dict(lr=0.01)), ("adagrad", dict(lr=0.1, eps=1e-6)),
+    ("adadelta", dict(lr=1.0)), ("adam", dict(lr=1e-2, betas=(0.8, 0.99))),
+])
+def test_every_reference_solution_passes_the_checker(optimizer, hyper, capsys):
+    import numpy as np
+
+    source = grade.reference_solution(dict(optimizer=optimizer, hyper=hyper))
+    ns = {"np": np}
+    exec(source, ns)
+    assert checks.check_update_rule(ns[f"{optimizer}_step"], optimizer, **hyper) is True, source
+    assert grade.reference_solution(dict(optimizer="adam", hyper=dict(lr=1e-3, amsgrad=True))) is None
+
+
 def test_the_key_markdown_lists_every_question_with_its_answer(keys, tmp_path):
     text = grade.answer_key_markdown(keys)
     assert text.startswith("# lrviz answer key (for instructors)")
