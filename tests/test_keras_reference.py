@@ -90,3 +90,19 @@ def test_keras_momentum_by_hand_under_a_changing_lr():
     np.testing.assert_allclose(keras.x[:, 0], [1.0, 0.8, 0.54], rtol=1e-14)
     np.testing.assert_allclose(torch.x[:, 0], [1.0, 0.8, 0.63], rtol=1e-14)
     np.testing.assert_allclose(keras.state["momentum_buffer"][:, 0], [0.0, -0.2, -0.26], rtol=1e-14)
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+
+@settings(max_examples=40, deadline=None)
+@given(name=st.sampled_from(["momentum", "nesterov"]), lr=st.floats(1e-4, 0.1), mu=st.floats(0.01, 0.99),
+       x=st.floats(-3, 3), y=st.floats(-3, 3))
+def test_keras_momentum_equals_torch_for_any_constant_lr(name, lr, mu, x, y):
+    """With a constant lr Keras's velocity is -lr times torch's buffer: the same path."""
+    kw = dict(x0=(x, y), steps=30, lr=lr)
+    torch = descend("valley", optimizer(name, momentum=mu), **kw)
+    keras = descend("valley", optimizer(name, convention="keras", momentum=mu), **kw)
+    np.testing.assert_allclose(keras.x, torch.x, rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(keras.state["momentum_buffer"][1:], -lr * torch.state["momentum_buffer"][1:],
+                               rtol=1e-9, atol=1e-12)
