@@ -74,7 +74,8 @@ def _set_ylim(ax, lo, hi, sticky=False):
     if sticky:
         slack = 0.4 * (b - a) if b > a else 0.5
         bottom = a if (lo == 0 and ax.get_yscale() == "linear") else a - slack  # lr axes start at 0
-        lo, hi = t.inverted().transform([bottom, b + slack])
+        with np.errstate(over="ignore"):  # slack above a diverged run's 1e300 loss: cap it
+            lo, hi = np.clip(t.inverted().transform([bottom, b + slack]), -1e200, 1e200)  # (log ticks overflow past ~1e300)
     ax.set_ylim(float(lo), float(hi))
 
 
