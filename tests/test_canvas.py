@@ -48,7 +48,7 @@ def test_blit_without_limit_change_draws_no_background():
     live.refresh()
     _set_moving(moving, 1.0)
     live.refresh()
-    assert live.stats == {"full": 1, "partial": 0, "blit": 2}
+    assert live.stats == {"full": 1, "partial": 0, "blit": 2, "held": 0}
 
 
 def test_partial_redraw_gives_the_pixels_of_a_full_draw():
@@ -85,6 +85,29 @@ def test_partial_redraw_back_and_forth_leaves_no_trace():
         live.refresh()
     assert live.stats["partial"] == 3 and live.stats["full"] == 1
     assert np.array_equal(_pixels(fig), before)
+
+
+def test_live_canvas_holds_new_limits_until_the_updates_pause():
+    fig, axes, moving = _figure()
+    live = C.LiveFigure(figure=fig)
+    live._defer_relayout = True  # as in an ipympl canvas inside a kernel
+    live.dynamic = moving
+    live.refresh()
+    old = _pixels(fig)
+    axes[1].set_ylim(-12345.5, 98765.25)
+    live.refresh()  # a frame while the slider moves: drawn with the limits on screen
+    assert live.stats["held"] == 1 and live.stats["partial"] == 0
+    assert axes[1].get_ylim() == (-12345.5, 98765.25)  # the explorer's limits are untouched
+    assert np.array_equal(_pixels(fig), old)
+    live._settle()  # the timer: updates paused
+    assert live.stats["partial"] == 1
+    ref, _, ref_moving = _figure(ylim1=(-12345.5, 98765.25))
+    ref_live = C.LiveFigure(figure=ref)
+    ref_live.dynamic = ref_moving
+    ref_live.refresh()
+    assert np.array_equal(_pixels(fig), _pixels(ref))
+    live._settle()  # nothing pending: no second draw
+    assert live.stats["blit"] == 3
 
 
 def test_new_size_new_axes_or_relayout_draw_in_full():

@@ -15,9 +15,14 @@ What keeps a slider smooth (measured in ``benchmarks/browser_latency.py``):
   curve rescaling), ``refresh`` redraws just those axes' boxes (tick labels included) in
   the cached background: a few tens of ms, and the layout stays put. When the new labels
   no longer fit the layout (they leave the figure or reach into a neighbour), the figure
-  is drawn in full, layout engine included; in a live canvas that full draw waits until
-  the updates pause for ``RELAYOUT_DELAY_MS``, so a dragged slider keeps its frame rate. A new figure size or dpi, a new set of axes, or
-  :meth:`relayout` still draws everything once.
+  is drawn in full, layout engine included. A new figure size or dpi, a new set of axes,
+  or :meth:`relayout` draws everything once too.
+- **New limits wait for a pause (live canvas only).** Even that partial redraw costs more
+  than a frame (matplotlib's ticks and labels). In an ipympl canvas, a frame whose axes
+  limits moved is drawn with the limits already on screen, and the new limits (or a full
+  draw) follow once the updates pause for ``RELAYOUT_DELAY_MS``: a dragged slider keeps
+  its frame rate, and the figure is exact when the hand stops. Elsewhere (scripts, tests,
+  the inline backend) ``refresh`` is exact on return.
 - **The view's own draw requests reuse the cache.** ipympl's browser view asks for a full
   draw when it connects or is resized; that draw goes through the cache here instead of
   drawing everything with the moving artists on top (which would throw the cache away and
@@ -43,9 +48,9 @@ __all__ = ["LiveFigure", "interactive_backend", "encode_frame"]
 
 # Pixels around an artist's reported extent that antialiasing may still touch.
 _PAD = 2
-# While a slider moves, labels that outgrow the layout wait for a pause this long (ms)
-# before the figure is drawn in full; frames keep coming meanwhile.
-RELAYOUT_DELAY_MS = 150
+# In a live canvas, new axis limits (and a new layout) wait for the updates to pause this
+# long (ms); frames keep coming meanwhile, drawn with the limits already on screen.
+RELAYOUT_DELAY_MS = 80
 
 
 def _clipped(artist) -> bool:
@@ -79,7 +84,8 @@ class LiveFigure:
         figure: the matplotlib Figure.
         view: the widget to place in a layout (ipympl canvas or Output), or None.
         dynamic: the artists an update changes; set it, then call :meth:`relayout`.
-        stats: counts of what ``refresh`` did: ``{"full": n, "partial": n, "blit": n}``.
+        stats: counts of what ``refresh`` did: ``{"full": n, "partial": n, "blit": n, "held": n}``
+            (``held``: frames drawn with the previous limits while a slider moves).
     """
 
     def __init__(self, figsize=None, dpi=100, figure=None, blit=True):
@@ -119,7 +125,7 @@ class LiveFigure:
 
                 self._output = self.view = w.Output()
         self.dynamic = []
-        self.stats = {"full": 0, "partial": 0, "blit": 0}
+        self.stats = {"full": 0, "partial": 0, "blit": 0, "held": 0}
         self._background = None
         self._blank = None
         self._key = None
@@ -216,7 +222,7 @@ class LiveFigure:
             self._blank = np.asarray(r.buffer_rgba()).view(np.uint32)[..., 0].copy()
         return self._blank
 
-    def _redraw_axes(self, changed):
+    def _redraw_axes(self, changed, settle=False):
         """Redraw only the axes whose limits changed into the cached background.
 
         The region redrawn is the union of the old and new padded extents of the changed
@@ -239,7 +245,7 @@ class LiveFigure:
             if not boxes:
                 return False
             if self.figure.get_layout_engine() is not None and self._outgrown(new, children):
-                if not self._defer_relayout:
+                if settle or not self._defer_relayout:
                     return False
                 # A slider is moving: keep the frames coming with the layout held, and draw
                 # everything once when the updates pause (the next refresh restarts the wait).
@@ -297,26 +303,58 @@ class LiveFigure:
                     return True
         return False
 
-    def _ensure_background(self):
+    def _ensure_background(self, settle=False):
         if self._background is None or self._key != self._figure_key():
             self._relayout_pending = False
             self._capture()
             return
         changed = [ax for ax in self.figure.axes if self._layout.get(ax) != self._axes_layout(ax)]
-        if changed and not self._redraw_axes(changed):
+        if changed and not self._redraw_axes(changed, settle):
             self._capture()
 
+    def _hold_limits(self):
+        """Put the cached limits back on axes whose limits (only) changed; {} if none did.
+
+        Returns {axes: (new xlim, new ylim)} to set again after drawing, or None when the
+        background cannot be used as it is (new size, scale, position or axes).
+        """
+        if self._background is None or self._key != self._figure_key():
+            return None
+        held = {}
+        for ax in self.figure.axes:
+            now, old = self._axes_layout(ax), self._layout.get(ax)
+            if now == old:
+                continue
+            if old is None or now[2:] != old[2:]:
+                return None
+            held[ax] = now[:2]
+            ax.set_xlim(old[0], emit=False, auto=None)
+            ax.set_ylim(old[1], emit=False, auto=None)
+        return held
+
     # ---- drawing
-    def _blit(self):
-        """Background plus the dynamic artists into the canvas' buffer, then send it."""
+    def _blit(self, settle=False):
+        """Background plus the dynamic artists into the canvas' buffer, then send it.
+
+        In a live canvas, axes whose limits moved keep their cached limits for this frame
+        (no redraw of their ticks); the new limits are drawn once updates pause for
+        ``RELAYOUT_DELAY_MS`` (``settle``), so a dragged slider keeps its frame rate.
+        """
         canvas = self.figure.canvas
-        self._ensure_background()
-        canvas.restore_region(self._background)
-        for a in self.dynamic:
-            if a.get_visible() and a.axes is not None:
-                a.axes.draw_artist(a)
-            elif a.get_visible():
-                self.figure.draw_artist(a)
+        held = self._hold_limits() if self._defer_relayout and not settle else None
+        try:
+            if not held:
+                self._ensure_background(settle)
+            canvas.restore_region(self._background)
+            for a in self.dynamic:
+                if a.get_visible() and a.axes is not None:
+                    a.axes.draw_artist(a)
+                elif a.get_visible():
+                    self.figure.draw_artist(a)
+        finally:
+            for ax, (xlim, ylim) in (held or {}).items():
+                ax.set_xlim(xlim, emit=False, auto=None)
+                ax.set_ylim(ylim, emit=False, auto=None)
         # Until ipympl's view exists (syncing_data_url), a blit would store a data URL
         # the browser cannot draw (no "data:" prefix) and the figure would never show;
         # the view asks for a full draw when it connects anyway.
@@ -326,6 +364,9 @@ class LiveFigure:
         # (which ipywidgets fires after every widget message) ask for a full redraw.
         self.figure.stale = False
         self.stats["blit"] += 1
+        if held:
+            self.stats["held"] += 1
+            self._relayout_pending = True
         if self._relayout_pending:
             self._restart_relayout_timer()
 
@@ -333,16 +374,17 @@ class LiveFigure:
         if self._timer is None:
             self._timer = self.figure.canvas.new_timer(interval=RELAYOUT_DELAY_MS)
             self._timer.single_shot = True
-            self._timer.add_callback(self._relayout_now)
+            self._timer.add_callback(self._settle)
         self._timer.stop()
         self._timer.start()
 
-    def _relayout_now(self):
+    def _settle(self):
+        """The updates paused: draw what was held back (new limits, a new layout)."""
         if not self._relayout_pending:
             return
+        self._relayout_pending = False
         try:
-            self._background = None
-            self._blit()
+            self._blit(settle=True)
         except Exception as err:  # a timer callback has nobody to raise to
             import warnings
 
@@ -354,7 +396,7 @@ class LiveFigure:
         if getattr(canvas, "syncing_data_url", False):  # no view yet: ipympl's own full draw
             type(canvas).draw(canvas)
             return
-        self._blit()
+        self._blit(settle=True)
 
     def refresh(self):
         """Bring the pixels up to date with the artists' data (blitting where possible).
