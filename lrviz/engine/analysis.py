@@ -103,8 +103,8 @@ def steps_to_tolerance(traj: Trajectory, tol=1e-6, target=None, stay=False):
         first = np.where(~above.any(axis=-1), 0, np.where(above[..., -1], -1, last_above + 1))
     else:
         first = np.where(reached.any(axis=-1), reached.argmax(axis=-1), -1)
-    if traj.batched:
-        return first
+    if traj.batched:  # int64 everywhere: in the browser (wasm32) numpy's indices are int32
+        return first.astype(np.int64)
     return None if first < 0 else int(first)
 
 
