@@ -23,7 +23,8 @@ check counts. The CSV columns are::
 ``student`` is the file's name without ``.ipynb``, or the name of its folder when the file
 keeps the course's name (``alice/00_start_here.ipynb`` -> ``alice``). ``error`` notes a
 notebook that did not run cleanly: the first cell that raised (and how many did), a timeout,
-a dead kernel, or no exercise module. That notebook still gets a row, and the checks it
+a dead kernel, no exercise module, or code that reaches into the grading (the verdict log,
+the checks' internals, a redefined check: "review: ..."). That notebook still gets a row, and the checks it
 completed count. When the submissions belong to different notebooks, one CSV is written per
 exercise module, named after ``--out`` with the module added: ``grades_n00_start_here.csv``,
 ``grades_n04_bad_learning_rates.csv``, ... Submissions without an exercise module go to
@@ -32,8 +33,9 @@ unanswered and each notebook's score. Exit status: 0 when every submission was g
 with errors noted), 2 for bad arguments.
 
 Trust. The grader executes the students' code, so run it as an ordinary user, not on a machine
-holding secrets; a student who writes code to fake the log could fool it, as one could fool
-any autograder that runs submitted code. Stored outputs, though, are never read.
+holding secrets. Stored outputs are never read; code that forges the verdict log or redefines
+a check could still fool it, as it could any autograder that runs submitted code, so such code
+is flagged for review in the ``error`` column.
 
 Answer key. ``--key`` writes ``instructor/answer_key.md`` (or ``--key-out PATH``): for every
 exercise module, each question's text, the expected answer and what the checker accepts, its
@@ -68,6 +70,9 @@ _IMPORT = re.compile(r"^\s*(?:from\s+lrviz\.exercises\s+import\s+([\w\s,()]+?)\s
                      r"|import\s+lrviz\.exercises\.(n\w+))", re.M)
 _MODULE_NAME = re.compile(r"n\d+\w*")
 _QUESTION = re.compile(r"q\d+[a-z]?")
+# code that reaches into the grading machinery: the row says so, for the instructor to review
+_TAMPER = re.compile(r"LRVIZ_GRADE_LOG|GRADE_LOG_ENV|VERDICTS|_record\b|_say\b|_key_entries"
+                     r"|\bcheck_(?:number|choice|update_rule)\s*=[^=]|\bchecks\.\w+\s*=[^=]|\.q\d+[a-z]?\s*=[^=]")
 
 
 # ---------------------------------------------------------------- reading a submission
@@ -141,6 +146,8 @@ def run_submission(path: Path, timeout: float = 600.0) -> dict:
     result["modules"] = exercise_modules(nb)
     if not result["modules"]:
         result["error"] = "no 'from lrviz.exercises import nNN_...' line"
+    tampering = sorted({m.group(0).rstrip("= ").strip() for cell in nb.cells if cell.cell_type == "code"
+                        for m in _TAMPER.finditer(cell.source)})
     for cell in nb.cells:  # never trust what a submission says it printed
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
@@ -167,7 +174,8 @@ def run_submission(path: Path, timeout: float = 600.0) -> dict:
             else:
                 os.environ["LRVIZ_GRADE_LOG"] = old
         note = _first_error(nb)
-        result["error"] = "; ".join(e for e in (result["error"], note) if e)
+        review = f"review: the code touches the grading ({', '.join(tampering)})" if tampering else ""
+        result["error"] = "; ".join(e for e in (result["error"], note, review) if e)
         if log.exists():
             for line in log.read_text(encoding="utf-8").splitlines():
                 try:

@@ -106,14 +106,20 @@ def test_different_notebooks_get_one_csv_each_and_a_timeout_keeps_the_checks_it_
                  "exercises.q2(-0.5)")
     first = _tiny(tmp_path / "first.ipynb", "import lrviz.exercises.n00_start_here as ex", "ex.q2('oscillating')")
     plain = _tiny(tmp_path / "plain.ipynb", "print(1 + 1)")
-    written = grade.grade([slow, first, plain], tmp_path / "week1.csv", timeout=20, echo=lambda *a: None)
+    forger = _tiny(tmp_path / "forger.ipynb", "from lrviz.exercises import n00_start_here as ex",
+                   "import os, json\nwith open(os.environ['LRVIZ_GRADE_LOG'], 'a') as f:\n"
+                   "    f.write(json.dumps(dict(module=ex.__name__, question='q1', verdict='right')) + '\\n')",
+                   "ex.checks.check_choice = lambda *a, **k: True")
+    written = grade.grade([slow, first, plain, forger], tmp_path / "week1.csv", timeout=20, echo=lambda *a: None)
     assert sorted(Path(p).name for p in written) == [
         "week1_n00_start_here.csv", "week1_n04_bad_learning_rates.csv", "week1_none.csv"]
     assert _read(tmp_path / "week1_n04_bad_learning_rates.csv") == [dict(
         student="slow", file=str(slow), q1="right", q2="unanswered", q3="unanswered", q4="unanswered",
         right="1", total="4", error="timed out after 20 s")]
-    assert _read(tmp_path / "week1_n00_start_here.csv") == [dict(
-        student="first", file=str(first), q1="unanswered", q2="right", right="1", total="2", error="")]
+    assert _read(tmp_path / "week1_n00_start_here.csv") == [
+        dict(student="first", file=str(first), q1="unanswered", q2="right", right="1", total="2", error=""),
+        dict(student="forger", file=str(forger), q1="right", q2="unanswered", right="1", total="2",
+             error="review: the code touches the grading (LRVIZ_GRADE_LOG, checks.check_choice)")]
     assert _read(tmp_path / "week1_none.csv") == [dict(
         student="plain", file=str(plain), right="0", total="0",
         error="no 'from lrviz.exercises import nNN_...' line")]
