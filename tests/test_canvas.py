@@ -269,3 +269,12 @@ def test_ipympl_frames_rebuild_the_canvas_in_the_browser():
     assert res["same"], res
     assert res["full_after_view"] == 1, res  # the view's draw request did not redraw everything
     assert res["stats"]["partial"] >= 1 and res["modes"][0] == "full" and res["modes"][-1] == "diff", res
+
+
+def test_encode_frame_round_trips_and_rejects_other_shapes():
+    rng = np.random.default_rng(0)
+    px = rng.integers(0, 256, size=(7, 5, 4), dtype=np.uint8)
+    assert np.array_equal(_decode(C.encode_frame(px)), px)
+    assert np.array_equal(_decode(C.encode_frame(px.view(np.uint32)[..., 0], level=6)), px)
+    with pytest.raises(ValueError, match="Invalid pixels"):
+        C.encode_frame(np.zeros((4, 4, 3), np.uint8))

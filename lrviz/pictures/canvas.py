@@ -28,13 +28,15 @@ What keeps a slider smooth (measured in ``benchmarks/browser_latency.py``):
   drawing everything with the moving artists on top (which would throw the cache away and
   make the first key press after Run All pay a full redraw).
 - **Small, cheap frames.** ipympl sends each frame as a PNG of the whole canvas, changed
-  pixels only, zlib level 6 (~20 ms for a 960 x 640 canvas). Frames here are cropped to
-  the changed pixels' bottom-right corner (the browser draws them at the top-left) and
-  compressed at level 1.
+  pixels only, through Pillow at zlib level 6 (~20 ms for a 960 x 640 canvas). Frames
+  here are cropped to the changed pixels' bottom-right corner (the browser draws them at
+  the top-left) and written by :func:`encode_frame` (no row filter, level 1: ~5 ms, the
+  same size).
 """
 from __future__ import annotations
 
-import io
+import struct
+import zlib
 
 import matplotlib
 import numpy as np
@@ -421,15 +423,28 @@ class LiveFigure:
 
 
 def encode_frame(pixels, level=1) -> bytes:
-    """PNG bytes of an ``(h, w)`` uint32 (RGBA bytes) or ``(h, w, 4)`` uint8 array."""
-    from PIL import Image
+    """PNG bytes of an ``(h, w)`` uint32 (RGBA bytes) or ``(h, w, 4)`` uint8 array.
 
+    No per-row filter and zlib at ``level``: a third of the time Pillow takes for the
+    same size on these frames (flat colours and runs of zeros), e.g. 5 ms against 15 ms
+    for a 940 x 576 diff frame, 12 ms against 39 ms for a full explorer figure.
+    """
     arr = np.ascontiguousarray(pixels)
     if arr.ndim == 2:
         arr = arr.view(np.uint8).reshape(*arr.shape, 4)
-    with io.BytesIO() as out:
-        Image.fromarray(arr, mode="RGBA").save(out, format="png", compress_level=level)
-        return out.getvalue()
+    if arr.ndim != 3 or arr.shape[2] != 4 or arr.dtype != np.uint8:
+        raise ValueError(f"Invalid pixels: shape {arr.shape}, dtype {arr.dtype} (must be (h, w) uint32 or (h, w, 4) uint8)")
+    h, w = arr.shape[:2]
+    rows = np.empty((h, 4 * w + 1), np.uint8)
+    rows[:, 0] = 0  # filter type "none" on every row
+    rows[:, 1:] = arr.reshape(h, 4 * w)
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", w, h, 8, 6, 0, 0, 0)  # 8-bit RGBA, no interlace
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows.tobytes(), level))
+            + chunk(b"IEND", b""))
 
 
 # A 1 x 1 transparent pixel: "nothing changed" (the browser waits for an image per draw request).
@@ -441,7 +456,7 @@ def _diff_image(canvas):
 
     In 'diff' mode the browser draws the image at the canvas' top-left over what it shows,
     transparent pixels leaving it as it was; so the image can stop at the last changed row
-    and column. Full frames (first frame, new size, transparency) keep ipympl's compression.
+    and column. Full frames: the first one, after a new size, or with transparent pixels.
     """
     global _EMPTY
     if not canvas._png_is_old:
@@ -456,7 +471,7 @@ def _diff_image(canvas):
         canvas.set_image_mode("full")
         canvas._last_buff = buff.copy()
         canvas._force_full = False
-        return encode_frame(buff, level=6)
+        return encode_frame(buff)
     canvas.set_image_mode("diff")
     changed = buff != last
     rows = np.flatnonzero(changed.any(axis=1))
