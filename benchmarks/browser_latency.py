@@ -140,17 +140,23 @@ def measure(page, presses: int, pause: float, drags: int) -> dict:
     handle = slider.locator(B.HANDLE_SEL).first
     handle.scroll_into_view_if_needed()
     B.wait_quiet(page, 300)
-    keys = []
+    keys, settled = [], []
     for _ in range(presses + 1):
         keys.append(B.press_and_wait_paint(page, handle, B.key_for_handle(handle)))
-        B.wait_quiet(page, 100)
+        B.wait_quiet(page, 300)  # held-back limits arrive RELAYOUT_DELAY_MS after the last update
+        rec = B.paints(page)
+        after = [t for t in rec["paints"] if rec["keys"] and t >= rec["keys"][-1]]
+        settled.append(after[-1] - rec["keys"][-1] if after else None)
         time.sleep(pause)  # a student steps the slider; do not queue presses
     runs = []
     for _ in range(drags):
         B.wait_quiet(page, 400)
         runs.append(B.drag_handle(page, handle))
     rec = B.paints(page)
-    return {"slider": label, "canvas": size, "first": keys[0], "keys": keys[1:], "drags": runs,
+    arrivals = [t for t, _ in rec["blobs"]]
+    decode = [p - max(a for a in arrivals if a <= p) for p in rec["paints"] if any(a <= p for a in arrivals)]
+    return {"slider": label, "canvas": size, "first": keys[0], "keys": keys[1:], "settled": settled[1:],
+            "decode_ms": statistics.median(decode) if decode else None, "drags": runs,
             "frame_kb": statistics.median([b for _, b in rec["blobs"]]) / 1024 if rec["blobs"] else None,
             "encode_ms": statistics.median(rec["encode_ms"]) if rec["encode_ms"] else None}
 
@@ -168,8 +174,10 @@ def summarize(r: dict) -> dict:
         "shown": statistics.median([x["shown"] for x in d]) if d else None,
         "moves": d[0]["moves"] if d else None,
         "settle": statistics.median([x["settle_ms"] for x in d]) if d else None,
+        "settled": statistics.median([x for x in r.get("settled", []) if x is not None] or [float("nan")]),
         "frame_kb": r["frame_kb"],
         "encode_ms": r["encode_ms"],
+        "decode_ms": r.get("decode_ms"),
         "canvas": r["canvas"],
     }
 
@@ -227,18 +235,19 @@ def bare_reference(res: dict) -> dict:
         return {"error": "bare figure not measured"}
     firsts = [r["first"] for r in runs if r["first"] is not None]
     return {"first": statistics.median(firsts) if firsts else None, "keys": [k for r in runs for k in r["keys"]],
+            "settled": [k for r in runs for k in r.get("settled", [])], "decode_ms": runs[0].get("decode_ms"),
             "drags": [d for r in runs for d in r["drags"]], "frame_kb": runs[0]["frame_kb"],
             "encode_ms": runs[0]["encode_ms"], "canvas": runs[0]["canvas"]}
 
 
 def fmt(v, unit=""):
-    return "-" if v is None else f"{v:.0f}{unit}"
+    return "-" if v is None or v != v else f"{v:.0f}{unit}"
 
 
 def table(all_results: dict) -> list[str]:
     lines = []
-    head = (f"{'env':6s} {'notebook':32s} {'first':>6s} {'median':>6s} {'p90':>5s}  {'drag shown':>10s} "
-            f"{'settle':>6s}  {'frame':>6s} {'toDataURL':>9s}   | vs bare: {'key':>5s} {'first':>5s} {'shown':>5s} {'settle':>7s}")
+    head = (f"{'env':6s} {'notebook':24s} {'first':>6s} {'median':>6s} {'p90':>5s} {'final':>5s}  {'drag shown':>10s} "
+            f"{'settle':>6s}  {'frame':>5s} {'decode':>6s} {'toDataURL':>9s}  | vs bare: {'key':>5s} {'first':>5s} {'shown':>5s} {'settle':>6s}")
     lines.append(head)
     lines.append("-" * len(head))
     for env, res in all_results.items():
@@ -246,7 +255,7 @@ def table(all_results: dict) -> list[str]:
         for stem, r in res.items():
             s = summarize(r)
             if "error" in s:
-                lines.append(f"{env:6s} {stem:32s} ERROR {s['error']}")
+                lines.append(f"{env:6s} {stem:24s} ERROR {s['error']}")
                 continue
             drag = "-" if s["shown"] is None else f"{s['shown']:.0f}/{s['moves']}"
             ratio = ""
@@ -254,11 +263,11 @@ def table(all_results: dict) -> list[str]:
                 q = lambda a, b: "-" if a is None or not b else f"{a / b:.2f}"  # noqa: E731
                 ds = "-" if s["settle"] is None or bare["settle"] is None else f"{s['settle'] - bare['settle']:+.0f}"
                 ratio = f"{q(s['median'], bare['median']):>5s} {q(s['first'], bare['first']):>5s} " \
-                        f"{q(s['shown'], bare['shown']):>5s} {ds:>7s}"
+                        f"{q(s['shown'], bare['shown']):>5s} {ds:>6s}"
             lines.append(
-                f"{env:6s} {stem:32s} {fmt(s['first']):>6s} {fmt(s['median']):>6s} {fmt(s['p90']):>5s}  "
-                f"{drag:>10s} "
-                f"{fmt(s['settle']):>6s}  {fmt(s['frame_kb'], 'k'):>6s} {fmt(s['encode_ms']):>9s}   | vs bare: {ratio}"
+                f"{env:6s} {stem[:24]:24s} {fmt(s['first']):>6s} {fmt(s['median']):>6s} {fmt(s['p90']):>5s} "
+                f"{fmt(s['settled']):>5s}  {drag:>10s} {fmt(s['settle']):>6s}  {fmt(s['frame_kb'], 'k'):>5s} "
+                f"{fmt(s['decode_ms']):>6s} {fmt(s['encode_ms']):>9s}  | vs bare: {ratio}"
             )
     return lines
 
@@ -324,8 +333,10 @@ def main(argv=None) -> int:
     print()
     print(f"lrviz browser latency: key presses and drags on the lr slider ({args.presses} presses + the first, "
           f"{args.drags} drags of 30 moves / 2 s each), {time.monotonic() - t0:.0f} s")
-    print("times in ms; 'drag shown' = repaints with new pixels during the drag / mouse moves made; frame = "
-          "median PNG received (KiB); toDataURL = ms ipympl's page code spends re-encoding the canvas per frame")
+    print("times in ms. first/median/p90: key press -> first new pixels; final: key press -> last repaint (held-back "
+          "limits included); drag shown: repaints with new pixels during the drag / mouse moves made; settle: mouse-up "
+          "-> last repaint; frame: median PNG received (KiB); decode: PNG arrival -> repaint; toDataURL: ipympl's page "
+          "code re-encoding the canvas after every frame")
     for line in table(all_results):
         print(line)
     print()

@@ -3,7 +3,9 @@
 For each notebook: open it in JupyterLab, Run All Cells, and check that no
 cell shows an error, the browser console stays clean, and -- when the
 notebook has sliders -- that pressing a key on the learning-rate slider
-changes the pixels of its ipympl figure (the thing students actually do).
+changes the pixels of its ipympl figure, and so does dragging its handle
+with the mouse (the things students actually do). The notebook list comes
+from the folder, so a new notebook is tested without touching this file.
 
 Skipped when Chromium is missing, unless ``LRVIZ_REQUIRE_BROWSER=1`` (CI),
 which turns the skip into a failure. ``LRVIZ_BROWSER_NOTEBOOKS=00_*,03_x``
@@ -121,7 +123,14 @@ def _exercise_slider(page, name: str, timeout_ms: float = 30_000) -> dict:
     assert before_val != after_val, f"{name}: slider {label!r} did not move on {key} ({before_val!r})"
     assert latencies[0] is not None, f"{name}: figure pixels did not change within 10 s of pressing {key} on {label!r}"
     assert before_png != after_png, f"{name}: figure screenshot identical after moving {label!r}"
-    return {"slider": label, "key": key, "from": before_val, "to": after_val, "latency_ms": latencies}
+    # A student drags the handle: the figure must follow while the hand moves or right after.
+    B.install_paint_recorder(figure)
+    B.wait_quiet(page, 300)
+    drag_from = B.slider_value(slider)
+    drag = B.drag_handle(page, handle, moves=10, seconds=0.7, px=4, settle=1.5)
+    assert B.slider_value(slider) != drag_from, f"{name}: dragging {label!r} did not move it ({drag_from!r})"
+    assert drag["shown"] + drag["after"] >= 1, f"{name}: figure did not change while {label!r} was dragged: {drag}"
+    return {"slider": label, "key": key, "from": before_val, "to": after_val, "latency_ms": latencies, "drag": drag}
 
 
 @pytest.mark.parametrize("nb", NOTEBOOKS or [None], ids=[p.stem for p in NOTEBOOKS] or ["no-notebooks"])
