@@ -49,8 +49,8 @@ def test_right_passes_wrong_fails(q, right, wrong, capsys):
 
 @pytest.mark.parametrize("q", NUMBER_QUESTIONS.values(), ids=NUMBER_QUESTIONS)
 def test_no_answer_asks_for_a_number(q, capsys):
-    assert q(None) is False
-    assert "Answer with a finite number" in capsys.readouterr().out
+    assert q(None) is False  # None is unanswered: a prompt, not a verdict
+    assert "✏️ Write your answer" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize("q, choice", UNKNOWN_CHOICES.values(), ids=UNKNOWN_CHOICES)
