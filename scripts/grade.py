@@ -13,7 +13,7 @@ earlier one raised, so one broken cell does not cost the rest. The exercise chec
 (environment variable ``LRVIZ_GRADE_LOG``); the grader reads the verdicts from that log only.
 
 The exercise module of a notebook is found from its ``from lrviz.exercises import nNN_topic``
-line; its columns are that module's exercises, ``q1``, ``q2``, ... Each cell holds ``right``,
+line (or, when that line is gone, from a course notebook's name in the file name); its columns are that module's exercises, ``q1``, ``q2``, ... Each cell holds ``right``,
 ``wrong`` or ``unanswered``; a question that was never checked (its cell deleted, raising, or
 not reached before the timeout) is ``unanswered``; when a question is checked twice, the last
 check counts. The CSV columns are::
@@ -98,6 +98,16 @@ def questions(module_name: str) -> list[str]:
     return sorted(names, key=lambda n: (int(re.match(r"q(\d+)", n).group(1)), n))
 
 
+def module_from_name(path: Path):
+    """The exercise module of the course notebook whose name the file carries, else None."""
+    import importlib.util
+
+    for stem in sorted((p.stem for p in NOTEBOOKS.glob("*.ipynb")), key=len, reverse=True):
+        if stem in Path(path).stem and importlib.util.find_spec(f"lrviz.exercises.n{stem}"):
+            return f"lrviz.exercises.n{stem}"
+    return None
+
+
 def student_name(path: Path) -> str:
     """The file's stem, or its folder's name when the file keeps a course notebook's name."""
     course = {p.stem for p in NOTEBOOKS.glob("*.ipynb")}
@@ -145,7 +155,10 @@ def run_submission(path: Path, timeout: float = 600.0) -> dict:
         return result
     result["modules"] = exercise_modules(nb)
     if not result["modules"]:
-        result["error"] = "no 'from lrviz.exercises import nNN_...' line"
+        guess = module_from_name(path)
+        result["modules"] = [guess] if guess else []
+        result["error"] = "no 'from lrviz.exercises import nNN_...' line" + (
+            f" (exercises of {guess.rsplit('.', 1)[1]}, from the file name)" if guess else "")
     tampering = sorted({m.group(0).rstrip("= ").strip() for cell in nb.cells if cell.cell_type == "code"
                         for m in _TAMPER.finditer(cell.source)})
     for cell in nb.cells:  # never trust what a submission says it printed

@@ -30,7 +30,7 @@ def _answer_cells(nb):
     return found
 
 
-def _submission(path, answers=None, raise_in=(), delete=(), forge=False):
+def _submission(path, answers=None, raise_in=(), delete=(), forge=False, delete_import=False):
     """notebook 00 with ``answers`` ({q: python literal}) written in; cells raise, vanish, or lie."""
     nb = nbformat.read(START, as_version=4)
     cells = _answer_cells(nb)
@@ -47,6 +47,9 @@ def _submission(path, answers=None, raise_in=(), delete=(), forge=False):
                                                           execution_count=1)]
     for q in delete:
         del nb.cells[cells[q]]
+    if delete_import:  # the import line gone: later cells raise, the grader still knows the notebook
+        for c in nb.cells:
+            c.source = re.sub(r"from lrviz\.exercises import .*\n?", "", c.source)
     path.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, path)
     return path, cells
@@ -72,21 +75,25 @@ def test_right_wrong_missing_forged_and_raising_submissions_are_graded_by_runnin
     alice, _ = _submission(sub / "alice" / "00_start_here.ipynb", right)
     bob, cells = _submission(sub / "bob.ipynb", {"q1": wrong["q1"]}, raise_in=["q2"])
     carol, _ = _submission(sub / "carol.ipynb", forge=True, delete=["q2"])
+    eve, _ = _submission(sub / "eve" / "00_start_here.ipynb", right, delete_import=True)
     dan, _ = _submission(sub / "dan.ipynb", wrong, forge=True)
     out = tmp_path / "grades.csv"
-    written = grade.grade([alice, bob, carol, dan], out, timeout=120, echo=print)
+    written = grade.grade([alice, bob, carol, dan, eve], out, timeout=120, echo=print)
     assert list(written) == [str(out)]
     rows = _read(out)
     assert list(rows[0]) == ["student", "file", "q1", "q2", "right", "total", "error"]
     error = f"cell {cells['q2']} raised RuntimeError: boom"
+    eve_error = ("no 'from lrviz.exercises import nNN_...' line (exercises of n00_start_here, from the file name); "
+                 f"cell {cells['q1']} raised NameError: name 'check' is not defined (2 cells raised)")
     assert [list(r.values()) for r in rows] == [
         ["alice", str(alice), "right", "right", "2", "2", ""],
         ["bob", str(bob), "wrong", "unanswered", "0", "2", error],
         ["carol", str(carol), "unanswered", "unanswered", "0", "2", ""],
         ["dan", str(dan), "wrong", "wrong", "0", "2", ""],
+        ["eve", str(eve), "unanswered", "unanswered", "0", "2", eve_error],
     ]
     printed = capsys.readouterr().out
-    assert re.search(r"q1\s+1\s+2\s+1\n", printed) and re.search(r"q2\s+1\s+1\s+2\n", printed), printed
+    assert re.search(r"q1\s+1\s+2\s+2\n", printed) and re.search(r"q2\s+1\s+1\s+3\n", printed), printed
     assert "alice: 2/2" in printed and "bob: 0/2" in printed and error in printed
     # the submissions themselves are untouched (graded in a temporary copy)
     assert nbformat.read(carol, as_version=4).cells[cells["q1"]].outputs[0]["text"].startswith("✅ Right.")
