@@ -29,7 +29,7 @@ from hypothesis import strategies as st  # noqa: E402
 import lrviz  # noqa: E402
 from lrviz import generalization as gen, nets, pbt  # noqa: E402
 from lrviz.engine.analysis import TUNING_GRID  # noqa: E402
-from lrviz.explorers.base import hyper_controls  # noqa: E402
+from lrviz.engine.optimizers import controls as hyper_controls  # noqa: E402  (the engine's slider specs)
 
 # No shrinking: an explorer update costs milliseconds, and shrinking a long sequence can take
 # minutes; a failure still prints the sequence that broke the contract.

@@ -106,8 +106,6 @@ def test_bug5_every_explorer_run_reports_the_lr_it_used():
     assert callable(se.scheduled.optimizer.hyperparams["lr"])  # the schedule it ran with
 
 
-@pytest.mark.xfail(not hasattr(lrviz.optimizers, "from_controls"), reason="the engine fix of bug 5 lands with "
-                   "the engine's optimizer metadata", strict=False)
 def test_bug5_descend_itself_reports_the_lr_it_used():
     traj = lrviz.descend("rosenbrock", "adam", lr=0.01, steps=5)
     assert traj.optimizer.hyperparams["lr"] == 0.01

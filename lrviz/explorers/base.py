@@ -40,47 +40,11 @@ def schedule_kwargs(name, period, gamma, steps):
 
 
 # ---------------------------------------------------------------- optimizer controls
-# The engine owns each optimizer's metadata (slider specs included). Until every engine
-# in use has optimizers.controls / control_values / from_controls, these fall back to a
-# table of the same shape, so the explorers work either way.
-_HYPER = {
-    "momentum": dict(kind="float", min=0.0, max=0.99, step=0.01, description="momentum β"),
-    "alpha": dict(kind="float", min=0.5, max=0.999, step=0.001, description="alpha (decay)"),
-    "rho": dict(kind="float", min=0.5, max=0.999, step=0.001, description="rho (decay)"),
-    "beta1": dict(kind="float", min=0.0, max=0.99, step=0.01, description="beta1"),
-    "beta2": dict(kind="float", min=0.5, max=0.9999, step=0.0001, description="beta2", readout_format=".4f"),
-    "eps": dict(kind="log", min=-10, max=0, step=0.5, description="eps", readout_format=".0e"),
-}
-
-
-def hyper_controls(name, convention="torch"):
-    """Control name -> slider spec (kind, min, max, step, description, ...) for optimizer ``name``."""
-    if hasattr(_optimizers, "controls"):
-        return _optimizers.controls(name, convention)
-    opt = _optimizers.optimizer(name, convention)
-    return {k: dict(_HYPER[k], default=v) for k, v in control_values(opt).items()}
-
-
-def control_values(opt):
-    """Control name -> value for an optimizer (betas split into beta1 / beta2)."""
-    if hasattr(_optimizers, "control_values"):
-        return _optimizers.control_values(opt)
-    hp = dict(opt.hyperparams)
-    if "betas" in hp:
-        hp["beta1"], hp["beta2"] = hp.pop("betas")
-    return {k: v for k, v in hp.items() if k in _HYPER}
-
-
-def from_controls(name, values, convention="torch", **fixed):
-    """The optimizer a set of control values means (beta1 / beta2 merged into betas)."""
-    if hasattr(_optimizers, "from_controls"):
-        return _optimizers.from_controls(name, values, convention, **fixed)
-    hp = {**fixed, **values}
-    if "beta1" in hp or "beta2" in hp:
-        b1, b2 = hp.pop("beta1", None), hp.pop("beta2", None)
-        old = hp.get("betas", (0.9, 0.999))
-        hp["betas"] = (old[0] if b1 is None else b1, old[1] if b2 is None else b2)
-    return _optimizers.optimizer(name, convention, **hp)
+# The engine owns each optimizer's metadata, its sliders included (optimizers.controls):
+# the explorers only turn those specs into widgets.
+hyper_controls = _optimizers.controls
+control_values = _optimizers.control_values
+from_controls = _optimizers.from_controls
 
 
 def all_hyper_controls():
