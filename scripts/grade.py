@@ -13,9 +13,10 @@ earlier one raised, so one broken cell does not cost the rest. The exercise chec
 (environment variable ``LRVIZ_GRADE_LOG``); the grader reads the verdicts from that log only.
 
 The exercise module of a notebook is found from its ``from lrviz.exercises import nNN_topic``
-line (or, when that line is gone, from a course notebook's name in the file name); its columns are that module's exercises, ``q1``, ``q2``, ... Each cell holds ``right``,
-``wrong`` or ``unanswered``; a question that was never checked (its cell deleted, raising, or
-not reached before the timeout) is ``unanswered``; when a question is checked twice, the last
+line (or, when that line is gone, from a course notebook's name in the file name); its
+columns are that module's exercises, ``q1``, ``q2``, ... Each cell holds ``right``, ``wrong``
+or ``unanswered``; a question that was never checked (its cell deleted, raising, or not
+reached before the timeout) is ``unanswered``; when a question is checked twice, the last
 check counts. The CSV columns are::
 
     student, file, q1, q2, ..., right, total, error
@@ -24,13 +25,14 @@ check counts. The CSV columns are::
 keeps the course's name (``alice/00_start_here.ipynb`` -> ``alice``). ``error`` notes a
 notebook that did not run cleanly: the first cell that raised (and how many did), a timeout,
 a dead kernel, no exercise module, or code that reaches into the grading (the verdict log,
-the checks' internals, a redefined check: "review: ..."). That notebook still gets a row, and the checks it
-completed count. When the submissions belong to different notebooks, one CSV is written per
-exercise module, named after ``--out`` with the module added: ``grades_n00_start_here.csv``,
-``grades_n04_bad_learning_rates.csv``, ... Submissions without an exercise module go to
-``grades_none.csv``. The grader prints, per CSV, how many got each question right / wrong /
-unanswered and each notebook's score. Exit status: 0 when every submission was graded (even
-with errors noted), 2 for bad arguments.
+the checks' internals, a redefined check: "review: ..."). That notebook still gets a row,
+and the checks it completed count. When the submissions belong to different notebooks, one
+CSV is written per exercise module, named after ``--out`` with the module added:
+``grades_n00_start_here.csv``, ``grades_n04_bad_learning_rates.csv``, ... Submissions
+without an exercise module go to ``grades_none.csv``. The grader prints, per CSV, how many
+got each question right / wrong / unanswered and each notebook's score. Exit status: 0 when
+every submission was graded (even with errors noted), 2 for bad arguments. Through
+``run.py`` relative paths are taken from the repository's folder (where run.py lives).
 
 Trust. The grader executes the students' code, so run it as an ordinary user, not on a machine
 holding secrets. Stored outputs are never read; code that forges the verdict log or redefines
@@ -50,6 +52,7 @@ import asyncio
 import csv
 import importlib
 import json
+import math
 import os
 import pkgutil
 import re
@@ -180,7 +183,8 @@ def run_submission(path: Path, timeout: float = 600.0) -> dict:
             if asyncio.run(_execute(client, timeout)):
                 result["error"] = f"timed out after {timeout:g} s"
         except Exception as err:  # a dead kernel, a cell timeout, ...: the completed checks still count
-            result["error"] = f"did not finish: {type(err).__name__}: {str(err).strip().splitlines()[0][:150] if str(err).strip() else ''}"
+            first = (str(err).strip().splitlines() or [""])[0][:150]
+            result["error"] = f"did not finish: {type(err).__name__}: {first}"
         finally:
             if old is None:
                 os.environ.pop("LRVIZ_GRADE_LOG", None)
@@ -279,7 +283,6 @@ def _accepts(entry):
     tol = atol + rtol * abs(e)
     text = f"{e - tol:.6g} to {e + tol:.6g}" if tol else f"exactly {e:.10g}"
     if entry["integer"]:
-        import math
         ints = sorted({math.floor(e), math.ceil(e)})
         text += ", and the integer" + ("s " if len(ints) > 1 else " ") + " and ".join(map(str, ints))
     return text
@@ -411,7 +414,8 @@ def main(argv=None):
     parser.add_argument("--out", default="grades.csv", type=Path, help="CSV to write (default grades.csv)")
     parser.add_argument("--timeout", default=600.0, type=float, help="seconds per notebook (default 600)")
     parser.add_argument("--key", action="store_true", help="write the answer key instead of grading")
-    parser.add_argument("--key-out", default=KEY_PATH, type=Path, help=f"where --key writes (default {KEY_PATH.relative_to(ROOT)})")
+    parser.add_argument("--key-out", default=KEY_PATH, type=Path,
+                        help=f"where --key writes (default {KEY_PATH.relative_to(ROOT)})")
     args = parser.parse_args(argv)
     if args.key:
         args.key_out.parent.mkdir(parents=True, exist_ok=True)
