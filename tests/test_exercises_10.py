@@ -24,7 +24,7 @@ def test_q3_the_first_step_ignores_the_units():
     gx = -3.6 / 4
     assert s == pytest.approx(np.sqrt(1e-6) * abs(gx) / np.sqrt(0.1 * gx ** 2 + 1e-6), rel=1e-9)
     assert s == pytest.approx(ex.first_step_scaled(1.0), rel=1e-4)   # the same in any units
-    assert ex.q3(0.00316) and not ex.q3(0.00632) and not ex.q3(0.00158)
+    assert ex.q3(0.00158) and not ex.q3(0.00316) and not ex.q3(0.00632)
 
 
 def test_y_rate_settles_at_the_edge_of_stability():

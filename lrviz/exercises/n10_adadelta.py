@@ -49,12 +49,16 @@ def first_step_scaled(S=2.0):
 
 
 def q3(answer):
-    return checks.check_number(answer, first_step_scaled(), rtol=0.02,
+    """Adadelta's first x step on the twice-wider valley, converted back to the original units."""
+    expected = first_step_scaled(2.0) / 2.0
+    return checks.check_number(answer, expected, rtol=0.02,
                                hint="The first step is sqrt(eps) |g| / sqrt((1 - rho) g^2 + eps). On the wider "
-                                    "valley g is smaller, but is it small next to eps?",
-                               explain="0.0032 again, the same number as on the original valley: "
-                                       "sqrt(eps / (1 - rho)) does not know the units. In the new units the "
-                                       "valley is twice as wide, so Adadelta crosses it half as fast: not unit-free.")
+                                    "valley g is smaller, but is it small next to eps? Work out the step in the "
+                                    "new units first, then divide by 2.",
+                               explain="0.0016: in the new units the first step is sqrt(eps / (1 - rho)) = 0.0032, "
+                                       "the same number as on the original valley, because it does not know the "
+                                       "units. Back in the original units that is half the original step, so "
+                                       "Adadelta crosses the wider valley half as fast: not unit-free.")
 
 
 def q4(adadelta_step):
