@@ -29,7 +29,7 @@ def q1(answer):
     """Predict, then run: where does lr = 0.12 (60 steps from x0 = 2) end? One of ENDINGS."""
     return checks.check_choice(
         answer, q1_expected(), ENDINGS,
-        hint="0.12 lies between two learning rates of the table. Is its first step long enough to jump the "
+        hint="0.12 lies between two of the learning rates tried above. Is its first step long enough to jump the "
              "bump near x = 0.17, and is it still small enough not to overshoot ever more? Try it: "
              "ex.update(lr=0.12), then look where the path ends.",
         explain="Its first step jumps the bump like lr = 0.1, and it is still small enough to settle there: "
