@@ -65,6 +65,10 @@ def _set_ylim(ax, lo, hi, sticky=False):
     change only when the data leave them or shrink to under a third of the axis, and then
     with slack so that the next small change fits again.
     """
+    # a diverged run's loss reaches 1e308: log ticks (10**decade) overflow past ~1e300
+    lo, hi = (float(v) for v in np.clip([lo, hi], -1e200, 1e200))
+    if not lo < hi and abs(hi) >= 1e200:  # the whole range lies past the cap
+        lo, hi = (hi * 1e-3, hi) if ax.get_yscale() == "log" else (hi / 2, hi) if hi > 0 else (lo, lo / 2)
     if ax.get_yscale() == "log" and not lo > 0:  # (log axes cannot show 0 or below)
         lo = hi * 1e-3 if hi > 0 else 1e-16
     t = ax.yaxis.get_transform()
@@ -127,9 +131,9 @@ def loss_curve(ax, traj, log=None, color=None, label=None):
         cmap = mpl.colormaps["viridis"]
         R = y.shape[0]
         lines = [ax.plot(steps, y[r], color=cmap(r / max(R - 1, 1)), lw=1.2 * style.scale(),
-                         gid="lrviz-loss", label=label if r == 0 else None)[0] for r in range(R)]
-    else:
-        lines = ax.plot(steps, y, color=color, gid="lrviz-loss", label=label)
+                         gid="lrviz-loss", label=label if r == 0 else None, scaley=False)[0] for r in range(R)]
+    else:  # scaley=False: _fit_ylim sets the limits (autoscaling a 1e307 loss overflows on log axes)
+        lines = ax.plot(steps, y, color=color, gid="lrviz-loss", label=label, scaley=False)
     ax.set_xlabel("step $t$")
     ax.set_ylabel(r"$f(x_t) - f^*$" if is_gap else r"loss $f(x_t)$")
     _fit_xlim(ax, "lrviz-loss")

@@ -1,0 +1,101 @@
+"""Loss axes on a run that diverged to a huge but finite loss (up to ~1e308).
+
+Matplotlib's log ticks compute 10**decade and overflow past ~1e300; under the explorer
+contract that RuntimeWarning rejects the update ("Not applied: RuntimeWarning: overflow
+encountered in power"). The limits are therefore capped at 1e200 on every path: a figure
+built on such a run, and the sticky limits of a live update.
+"""
+import warnings
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+import lrviz  # noqa: E402
+from lrviz.pictures import curves  # noqa: E402
+
+CAP = 1e200
+
+
+@pytest.fixture
+def strict():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        yield
+
+
+def _axes(scale):
+    fig, ax = plt.subplots()
+    ax.set_yscale(scale)
+    return fig, ax
+
+
+@pytest.mark.parametrize("scale", ["log", "linear"])
+@pytest.mark.parametrize("sticky", [False, True])
+@pytest.mark.parametrize("hi", [1e250, 1e300, 1e307, 1.7e308, np.inf])
+def test_limits_past_the_cap_are_capped_and_draw_quietly(strict, scale, sticky, hi):
+    fig, ax = _axes(scale)
+    ax.plot([0, 1], [1e-3, 1.0], scaley=False)
+    curves._set_ylim(ax, 1e-3, hi, sticky=sticky)
+    lo, top = ax.get_ylim()
+    assert top == CAP and 0 < lo < top if scale == "log" else top == CAP and lo < top
+    fig.canvas.draw()  # ticks and labels: no overflow warning
+    plt.close(fig)
+
+
+@pytest.mark.parametrize("scale", ["log", "linear"])
+def test_a_range_wholly_past_the_cap_still_has_two_distinct_limits(strict, scale):
+    fig, ax = _axes(scale)
+    curves._set_ylim(ax, 1e250, 1e300)
+    lo, hi = ax.get_ylim()
+    assert hi == CAP and lo == (CAP * 1e-3 if scale == "log" else CAP / 2)
+    fig.canvas.draw()
+    plt.close(fig)
+
+
+@pytest.mark.parametrize("scale", ["log", "linear"])
+def test_ordinary_limits_are_untouched(scale):
+    fig, ax = _axes(scale)
+    curves._set_ylim(ax, 1e-3, 1e150)
+    assert ax.get_ylim() == (1e-3, 1e150)
+    plt.close(fig)
+
+
+ROTATED = dict(kappa=100, angle=45)
+
+
+def test_momentum_notebook_report_nesterov_on_a_diverging_valley(strict):
+    """The report: switching momentum -> nesterov on a run that grows to ~1e178 was rejected."""
+    s = lrviz.surface("rotated_valley", **ROTATED)
+    ex = lrviz.explore(s, optimizer="momentum", lr=0.031, momentum=0.68, steps=150)
+    assert ex.update(optimizer="nesterov") is True, ex.message
+    assert ex.message == "" and ex.params["optimizer"] == "nesterov"
+    assert np.nanmax(ex.trajectory.loss) > 1e150  # the run the report was about: huge, finite
+    assert ex.update(lr=0.02) is True, ex.message  # and the next update works
+
+
+@pytest.mark.parametrize("steps", [200, 300])
+def test_explorer_built_on_a_run_near_float_max(strict, steps):
+    """Built (not updated) on a run whose loss reaches 1e237 / 2.7e307: the figure's first draw."""
+    s = lrviz.surface("rotated_valley", **ROTATED)
+    ex = lrviz.explore(s, optimizer="nesterov", lr=0.031, momentum=0.68, steps=steps)
+    assert np.nanmax(ex.trajectory.loss) > 1e230
+    ex.figure.canvas.draw()
+    assert max(ax.get_ylim()[1] for ax in ex.figure.axes) <= CAP
+    assert ex.update(steps=steps + 50) is True, ex.message
+    assert ex.update(lr=0.01) is True, ex.message
+
+
+def test_loss_curve_on_a_near_overflow_trajectory(strict):
+    opt = lrviz.optimizer("nesterov", lr=0.031, momentum=0.68)
+    t = lrviz.descend(lrviz.surface("rotated_valley", **ROTATED), opt, steps=300)
+    assert 1e300 < np.nanmax(t.loss) < np.inf
+    fig, ax = plt.subplots()
+    line = lrviz.plotting.loss_curve(ax, t)
+    assert ax.get_yscale() == "log" and ax.get_ylim()[1] == CAP
+    np.testing.assert_array_equal(line.get_ydata(), curves._floor(curves._loss_y(t)[0], True))
+    fig.canvas.draw()
+    plt.close(fig)
