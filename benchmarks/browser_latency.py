@@ -59,7 +59,9 @@ BARE_CELLS = [
 TRACE_CELL = r"""
 import json as _json, time as _time, inspect as _inspect
 from IPython import get_ipython as _gi
-_trace_path, _trace_now = {path!r}, {{}}
+_trace_path, _trace_now, _profile = {path!r}, {{}}, {profile!r}
+import cProfile as _cp, pstats as _ps
+_prof = _cp.Profile() if _profile else None
 def _timed(name, fn):
     def wrapper(*a, **kw):
         t = _time.perf_counter()
@@ -82,7 +84,15 @@ _k = _gi().kernel
 _orig = _k.shell_handlers["comm_msg"]
 def _comm_msg(stream, ident, msg):
     t0 = _time.time(); t = _time.perf_counter(); _trace_now.clear()
-    r = _orig(stream, ident, msg)
+    if _prof is not None and msg["content"].get("data", {{}}).get("method") == "update":
+        _prof.enable()
+        try:
+            r = _orig(stream, ident, msg)
+        finally:
+            _prof.disable()
+            _prof.dump_stats(_trace_path + ".prof")
+    else:
+        r = _orig(stream, ident, msg)
     data = msg["content"].get("data", {{}})
     rec = {{"t": t0, "ms": 1e3 * (_time.perf_counter() - t), "method": data.get("method"),
            "keys": sorted(data.get("state", {{}})) or [_json.loads(data["data"]).get("type")] if "data" in data else sorted(data.get("state", {{}})),
@@ -94,11 +104,11 @@ _k.shell_handlers["comm_msg"] = _comm_msg
 """
 
 
-def add_trace_cell(path: Path, trace: Path) -> None:
+def add_trace_cell(path: Path, trace: Path, profile: bool = False) -> None:
     import nbformat
 
     nb = nbformat.read(str(path), as_version=4)
-    nb.cells.append(nbformat.v4.new_code_cell(TRACE_CELL.format(path=str(trace))))
+    nb.cells.append(nbformat.v4.new_code_cell(TRACE_CELL.format(path=str(trace), profile=profile)))
     nbformat.write(nb, str(path))
 
 
@@ -302,6 +312,7 @@ def main(argv=None) -> int:
     ap.add_argument("--env", default="lab,voila", help="lab, voila or both")
     ap.add_argument("--json", help="also write every sample to this file")
     ap.add_argument("--trace", help="folder for kernel-side traces: one JSON line per widget message, per notebook")
+    ap.add_argument("--profile", action="store_true", help="with --trace: cProfile the slider updates (<notebook>.jsonl.prof)")
     args = ap.parse_args(argv)
 
     if B.find_chromium() is None:
@@ -319,7 +330,7 @@ def main(argv=None) -> int:
     if args.trace:
         Path(args.trace).mkdir(parents=True, exist_ok=True)
         for nb in order:
-            add_trace_cell(nb, Path(args.trace).resolve() / f"{nb.stem}.jsonl")
+            add_trace_cell(nb, Path(args.trace).resolve() / f"{nb.stem}.jsonl", args.profile)
     envs = [e.strip() for e in args.env.split(",") if e.strip()]
     load0 = os.getloadavg()
     t0 = time.monotonic()
