@@ -20,7 +20,7 @@ import numpy as np
 from ..engine import validate as V
 
 __all__ = ["Digits", "digits", "digits_raw", "TrainResult", "Population",
-           "train", "train_population", "predict", "DIGITS_CLASS_COUNTS", "DIGITS_SHA256"]
+           "train", "train_population", "predict", "rounding_sensitivity", "DIGITS_CLASS_COUNTS", "DIGITS_SHA256"]
 
 #: Images per class 0..9 in the shipped file (1,797 in all).
 DIGITS_CLASS_COUNTS = (178, 182, 177, 183, 181, 182, 181, 179, 174, 180)
@@ -117,12 +117,6 @@ class TrainResult(NamedTuple):
 
 # ---------------------------------------------------------------- validation
 
-def _int_arg(name, value, low):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < low:
-        raise ValueError(f"Invalid {name}: {value!r} (must be an integer >= {low})")
-    return int(value)
-
-
 def _lr_arg(value, name="lr"):
     """-> (base (N,) or None for a scalar, callable or None)."""
     if callable(value):
@@ -136,16 +130,42 @@ def _resolve_optimizer(opt, hyperparams):
         return make(opt, **hyperparams)
     if hasattr(opt, "init") and hasattr(opt, "update"):
         if hyperparams:
-            raise ValueError(f"Invalid hyperparams: {sorted(hyperparams)} (pass them to lrviz.optimizer(), not with an Optimizer object)")
+            V.fail("hyperparameter", sorted(hyperparams)[0], "pass hyperparameters to lrviz.optimizer(), not with an Optimizer", TypeError)
         return opt
-    raise ValueError(f"Invalid optimizer: {opt!r} (must be a name such as 'adam' or an Optimizer)")
+    V.fail("optimizer", opt, "must be a name such as 'adam' or an Optimizer", TypeError)
 
 
 def _hidden_arg(hidden):
-    sizes = (hidden,) if isinstance(hidden, numbers.Integral) and not isinstance(hidden, bool) else tuple(hidden) if isinstance(hidden, (tuple, list)) else None
-    if not sizes or any(isinstance(h, bool) or not isinstance(h, numbers.Integral) or h < 1 for h in sizes):
-        raise ValueError(f"Invalid hidden: {hidden!r} (must be a positive int or a tuple of them)")
+    allowed = "must be an integer >= 1 or a non-empty tuple of them"
+    sizes = (hidden,) if not isinstance(hidden, (tuple, list)) else tuple(hidden)
+    if not sizes:
+        V.fail("hidden", hidden, allowed)
+    for h in sizes:
+        if isinstance(h, (bool, np.bool_)) or not isinstance(h, numbers.Integral):
+            V.fail("hidden", hidden, allowed, TypeError)
+        if h < 1:
+            V.fail("hidden", hidden, allowed)
     return tuple(int(h) for h in sizes)
+
+
+def _seed_arg(seed):
+    """-> 1-D int array of seeds; ``seed`` is an integer >= 0 or a 1-D sequence of them."""
+    allowed = "must be an integer >= 0 or a 1-D sequence of them, one per member"
+    if np.ndim(seed) == 0:
+        seed = seed.item() if isinstance(seed, np.ndarray) else seed
+        if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, numbers.Integral):
+            V.fail("seed", seed, allowed, TypeError)
+        if seed < 0:
+            V.fail("seed", seed, allowed)
+        return np.array([int(seed)])
+    if isinstance(seed, (str, bytes)):
+        V.fail("seed", seed, allowed, TypeError)
+    seeds = np.asarray(seed)
+    if seeds.dtype.kind not in "iu":
+        V.fail("seed", seed, allowed, TypeError)
+    if seeds.ndim != 1 or seeds.size == 0 or np.any(seeds < 0):
+        V.fail("seed", seed, allowed)
+    return seeds
 
 
 # ---------------------------------------------------------------- the network
@@ -230,26 +250,30 @@ class Population:
     def __init__(self, data=None, optimizer="adam", lr=1e-3, members=None, seed=0,
                  schedule=None, batch_size=32, hidden=64, **hyperparams):
         self.data = digits() if data is None else data
-        if not all(hasattr(self.data, f) for f in Digits._fields):
-            raise ValueError(f"Invalid data: {type(data).__name__} (must have {', '.join(Digits._fields)}; see lrviz.nets.digits())")
+        if not all(hasattr(self.data, f) for f in Digits._fields):  # (type name: a repr may hold an address)
+            raise TypeError(f"Invalid data: <{type(data).__name__} object> (must have {', '.join(Digits._fields)}; "
+                            "see lrviz.nets.digits())")
         self.opt = _resolve_optimizer(optimizer, hyperparams)
         base, fn = _lr_arg(lr)
         if schedule is not None and not callable(schedule):
-            raise ValueError(f"Invalid schedule: {schedule!r} (must be None or a callable of the step returning a factor)")
+            V.fail("schedule", schedule, "must be None or a callable of the step returning a factor", TypeError)
         factors = [f for f in (fn, schedule) if f is not None]
         self.schedule = None if not factors else factors[0] if len(factors) == 1 else (lambda t: factors[0](t) * factors[1](t))
-        seeds = np.atleast_1d(np.asarray(seed))
-        if seeds.ndim != 1 or seeds.dtype.kind not in "iu" or np.any(seeds < 0):
-            raise ValueError(f"Invalid seed: {seed!r} (must be a non-negative int or a 1-D sequence of them)")
-        sizes = {len(a) for a in (base if base is not None and base.ndim else None,
-                                  seeds if np.ndim(seed) else None) if a is not None}
+        self._lr_source = ("lr", fn) if fn is not None else ("schedule", schedule)  # named when it gives a bad lr
+        seeds = _seed_arg(seed)
+        n_lr = len(base) if base is not None and base.ndim else None
+        n_seed = len(seeds) if np.ndim(seed) else None
+        if n_lr and n_seed and n_lr != n_seed:
+            V.fail("seed", seed, f"must be one seed per member; lr gives {n_lr} members")
+        n = n_lr or n_seed
         if members is not None:
-            sizes.add(_int_arg("members", members, 1))
-        if len(sizes) > 1:
-            raise ValueError(f"Invalid members/lr/seed: sizes {sorted(sizes)} disagree")
-        self.size = sizes.pop() if sizes else 1
+            members = V.positive_int("members", members)
+            if n is not None and members != n:
+                V.fail("members", members, f"must match the {n} members that {'lr' if n_lr else 'seed'} gives")
+            n = members
+        self.size = n or 1
         self.lr = np.broadcast_to(1.0 if base is None else base, (self.size,)).astype(float)
-        self.batch_size = _int_arg("batch_size", batch_size, 1)
+        self.batch_size = V.positive_int("batch_size", batch_size)
         d = self.data
         self._X, self._Y = np.asarray(d.X_train, float), np.eye(10)[np.asarray(d.y_train)]
         layers = (self._X.shape[1], *_hidden_arg(hidden), 10)
@@ -273,13 +297,18 @@ class Population:
     # -- the PBT protocol ---------------------------------------------------
     def step(self, epochs: int = 1) -> np.ndarray:
         """Train every member for ``epochs`` more epochs; returns the lrs used, (N, steps)."""
-        epochs = _int_arg("epochs", epochs, 0)
+        epochs = V.integer("epochs", epochs, lo=0)
         S = epochs * self.steps_per_epoch
         ts = np.arange(self.t, self.t + S)
         f = np.ones((S, 1)) if self.schedule is None else np.array([np.broadcast_to(self.schedule(int(t)), (self.size,)) for t in ts], float).reshape(S, -1)
         lrs = self.lr * f  # (S, N)
-        if not np.all(np.isfinite(lrs)) or np.any(lrs < 0):
-            raise ValueError("Invalid learning rate from schedule: values must be finite and >= 0")
+        bad = ~np.isfinite(lrs) | (lrs < 0)
+        if bad.any():  # the message descend gives for a bad schedule
+            s_bad, m_bad = np.argwhere(bad)[0]
+            name, fn = self._lr_source
+            what = "a schedule must give a finite number >= 0 at every step" if name == "lr" else \
+                "lr times the schedule's factor must be a finite number >= 0 at every step"
+            V.fail(name, fn, f"{what}; step {int(ts[s_bad])} gave {V.show(float(lrs[s_bad, m_bad]))}")
         lr4 = np.ascontiguousarray(lrs)[:, :, None, None]
         n, B, opt = len(self._X), self.batch_size, self.opt
         params, states, s = self.params, self.states, 0
@@ -319,9 +348,14 @@ class Population:
         ``src`` and ``dst`` are ints or equal-length index arrays; all copies read
         the state from before the call. Each member keeps its own data order.
         """
-        src, dst = np.atleast_1d(src).astype(int), np.atleast_1d(dst).astype(int)
-        if src.shape != dst.shape or np.any((src < 0) | (src >= self.size) | (dst < 0) | (dst >= self.size)):
-            raise ValueError(f"Invalid src/dst: {src.tolist()} -> {dst.tolist()} (equal-length indices in [0, {self.size}))")
+        allowed = f"must be integer member indices in [0, {self.size}), src and dst of one length"
+        src, dst = np.atleast_1d(src), np.atleast_1d(dst)
+        for name, a in (("src", src), ("dst", dst)):
+            if a.dtype.kind not in "iu":
+                V.fail(name, a, allowed, TypeError)
+            if a.ndim != 1 or a.shape != src.shape or np.any((a < 0) | (a >= self.size)):
+                V.fail(name, a, allowed)
+        src, dst = src.astype(int), dst.astype(int)
 
         def cp(a):
             if isinstance(a, np.ndarray) and a.ndim and a.shape[0] == self.size:
@@ -338,9 +372,10 @@ class Population:
 
     def set_hyper(self, lr) -> None:
         """Replace the base learning rates with ``lr`` of shape (N,) (or a number)."""
-        base, fn = _lr_arg(lr)
-        if fn is not None or base.size not in (1, self.size):
-            raise ValueError(f"Invalid lr: {lr!r} (must be a number or {self.size} non-negative numbers)")
+        allowed = f"must be a finite number >= 0 or {self.size} of them, one per member"
+        base = np.asarray(V.learning_rates(lr, "lr", allowed), dtype=float)
+        if base.size not in (1, self.size):
+            V.fail("lr", lr, allowed)
         self.lr = np.broadcast_to(base, (self.size,)).astype(float)
 
 
@@ -364,7 +399,7 @@ def train_population(data=None, optimizer="adam", lr=(1e-3,), epochs=30, seed=0,
     >>> np.round(r.val_acc[:, -1], 2)
     array([0.22, 0.91, 0.96])
     """
-    epochs = _int_arg("epochs", epochs, 0)
+    epochs = V.integer("epochs", epochs, lo=0)
     pop = Population(data, optimizer, lr, members, seed, schedule, batch_size, hidden, **hyperparams)
     hist = [pop.metrics()]
     lrs = []
@@ -409,3 +444,29 @@ def train(data=None, optimizer="adam", lr=1e-3, epochs=30, seed=0, schedule=None
         return pop_result
     return pop_result._replace(**{k: getattr(pop_result, k)[0] for k in TrainResult._fields[:7]},
                                params=tuple(p[0] for p in pop_result.params))
+
+
+def rounding_sensitivity(data=None, eps=1e-12, seed=12345, **train_kwargs):
+    """How far the final training loss moves when every input is nudged by a relative ``eps``.
+
+    Trains twice with ``train(**train_kwargs)``: on ``data`` (default ``digits()``) and on a
+    copy whose pixels are multiplied by ``1 + eps z`` (z standard normal, seeded). Another CPU
+    or BLAS kernel rounds sums differently, by about 1e-16 relative: a nudge of the same kind.
+    A stable run keeps it tiny (about eps); a chaotic one (training at too large a learning
+    rate) blows it up to order 1, and then its printed digits differ from machine to machine.
+
+    Returns ``|loss' - loss| / loss`` of the final training loss: a float, or one value per
+    member when ``lr`` is an array.
+
+    >>> bool(rounding_sensitivity(optimizer="adam", lr=1e-3, epochs=2) < 1e-6)
+    True
+    """
+    d = digits() if data is None else data
+    rng = np.random.default_rng(seed)
+    nudged = d._replace(**{k: np.asarray(getattr(d, k), float) * (1.0 + eps * rng.standard_normal(np.shape(getattr(d, k))))
+                           for k in ("X_train", "X_val", "X_test")})
+    a = train(data=d, **train_kwargs).train_loss[..., -1]
+    b = train(data=nudged, **train_kwargs).train_loss[..., -1]
+    with np.errstate(all="ignore"):
+        out = np.abs(b - a) / np.abs(a)
+    return float(out) if np.ndim(out) == 0 else out
