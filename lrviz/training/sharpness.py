@@ -35,7 +35,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-__all__ = ["init_mlp", "loss", "grad", "hvp", "add", "flatten", "unflatten", "hessian",
+__all__ = ["init_mlp", "loss", "grad", "loss_and_grad", "hvp", "hvp_operator", "add", "flatten", "unflatten", "hessian",
            "top_eigenvalue", "Eigen", "ACTIVATIONS", "LOSSES"]
 
 ACTIVATIONS = ("tanh", "relu")
@@ -81,11 +81,6 @@ def _forward(params, X, activation):
     return acts[-1] @ params[-2] + params[-1], acts, derivs
 
 
-def _softmax(out):
-    z = np.exp(out - out.max(axis=-1, keepdims=True))
-    return z / z.sum(axis=-1, keepdims=True)
-
-
 def loss(params, X, Y, activation="tanh", kind="mse"):
     """The mean loss L(w) over the n rows of X (Y one-hot, shape (n, classes))."""
     _check(activation, kind)
@@ -98,51 +93,103 @@ def loss(params, X, Y, activation="tanh", kind="mse"):
     return float(np.mean(lse - np.sum(out * Y, axis=-1)))
 
 
-def _backward(params, X, Y, activation, kind, v=None):
-    """Gradient (and, with a direction v, the exact H v) by backprop and the R-operator."""
+class _Pass(NamedTuple):
+    """One forward and backward pass, kept so that many H v products reuse it."""
+    params: list
+    loss: float
+    grads: list
+    acts: list      # the input and each hidden layer's activation
+    derivs: list    # (act'(z), act''(z)) per hidden layer
+    deltas: list    # dL/dz at each layer's pre-activation (the output layer last)
+    d_as: list      # dL/da for each hidden activation
+    probs: np.ndarray | None  # softmax of the output (cross-entropy only)
+    kind: str
+
+
+def _pass(params, X, Y, activation, kind):
+    """The loss, the gradient and what the R-operator needs, by one forward and backward pass."""
     out, acts, derivs = _forward(params, X, activation)
     n = X.shape[0]
-    delta = (out - Y) / n if kind == "mse" else (_softmax(out) - Y) / n
-    if v is not None:  # R-forward pass
-        r_acts = [np.zeros_like(X)]
-        r_z = []
-        for k in range(0, len(params) - 2, 2):
-            rz = r_acts[-1] @ params[k] + acts[k // 2] @ v[k] + v[k + 1]
-            r_z.append(rz)
-            r_acts.append(derivs[k // 2][0] * rz)
-        r_out = r_acts[-1] @ params[-2] + acts[-1] @ v[-2] + v[-1]
-        if kind == "mse":
-            r_delta = r_out / n
-        else:
-            p = _softmax(out)
-            r_delta = p * (r_out - np.sum(p * r_out, axis=-1, keepdims=True)) / n
-    grads, hv = [None] * len(params), [None] * len(params)
-    for k in range(len(params) - 2, -1, -2):
-        a = acts[k // 2]
-        grads[k], grads[k + 1] = a.T @ delta, delta.sum(axis=0)
-        if v is not None:
-            hv[k] = r_acts[k // 2].T @ delta + a.T @ r_delta
-            hv[k + 1] = r_delta.sum(axis=0)
-        if k:
-            d_a = delta @ params[k].T
-            d1, d2 = derivs[k // 2 - 1]
-            if v is not None:
-                r_da = r_delta @ params[k].T + delta @ v[k].T
-                r_delta = r_da * d1 + d_a * d2 * r_z[k // 2 - 1]
-            delta = d_a * d1
-    return grads, hv
+    probs = None
+    if kind == "mse":
+        diff = out - Y
+        value = 0.5 * np.sum(diff * diff) / n
+        delta = diff / n
+    else:
+        m = out.max(axis=-1, keepdims=True)
+        z = np.exp(out - m)
+        total = z.sum(axis=-1, keepdims=True)
+        probs = z / total
+        value = np.mean(np.log(total[:, 0]) + m[:, 0] - np.sum(out * Y, axis=-1))
+        delta = (probs - Y) / n
+    layers = len(params) // 2
+    grads, deltas, d_as = [None] * len(params), [None] * layers, [None] * (layers - 1)
+    for j in range(layers - 1, -1, -1):
+        deltas[j] = delta
+        grads[2 * j], grads[2 * j + 1] = acts[j].T @ delta, delta.sum(axis=0)
+        if j:
+            d_as[j - 1] = delta @ params[2 * j].T
+            delta = d_as[j - 1] * derivs[j - 1][0]
+    return _Pass(params, float(value), grads, acts, derivs, deltas, d_as, probs, kind)
+
+
+def _rop(c, v):
+    """H v from a kept pass ``c``: the R-forward pass, then the R-backward pass."""
+    params, acts, derivs, n = c.params, c.acts, c.derivs, c.acts[0].shape[0]
+    layers = len(params) // 2
+    r_acts, r_z = [None] * layers, [None] * (layers - 1)
+    # R{x} = 0: the first layer's R{z} has no R{a} W term
+    for j in range(layers - 1):
+        rz = acts[j] @ v[2 * j] + v[2 * j + 1]
+        if j:
+            rz = rz + r_acts[j] @ params[2 * j]
+        r_z[j] = rz
+        r_acts[j + 1] = derivs[j][0] * rz
+    r_out = acts[-1] @ v[-2] + v[-1]
+    if layers > 1:
+        r_out = r_out + r_acts[-1] @ params[-2]
+    if c.kind == "mse":
+        r_delta = r_out / n
+    else:
+        p = c.probs
+        r_delta = p * (r_out - np.sum(p * r_out, axis=-1, keepdims=True)) / n
+    hv = [None] * len(params)
+    for j in range(layers - 1, -1, -1):
+        hv[2 * j] = acts[j].T @ r_delta
+        if j:
+            hv[2 * j] += r_acts[j].T @ c.deltas[j]
+        hv[2 * j + 1] = r_delta.sum(axis=0)
+        if j:
+            r_da = r_delta @ params[2 * j].T + c.deltas[j] @ v[2 * j].T
+            d1, d2 = derivs[j - 1]
+            r_delta = r_da * d1 + c.d_as[j - 1] * d2 * r_z[j - 1]
+    return hv
 
 
 def grad(params, X, Y, activation="tanh", kind="mse"):
     """The gradient dL/dw, as a list shaped like ``params``."""
     _check(activation, kind)
-    return _backward(params, X, Y, activation, kind)[0]
+    return _pass(params, X, Y, activation, kind).grads
+
+
+def loss_and_grad(params, X, Y, activation="tanh", kind="mse"):
+    """(L(w), dL/dw) from one forward and one backward pass (what a training step needs)."""
+    _check(activation, kind)
+    c = _pass(params, X, Y, activation, kind)
+    return c.loss, c.grads
 
 
 def hvp(params, v, X, Y, activation="tanh", kind="mse"):
     """The exact Hessian-vector product H v (``v`` shaped like ``params``), by the R-operator."""
     _check(activation, kind)
-    return _backward(params, X, Y, activation, kind, v=v)[1]
+    return _rop(_pass(params, X, Y, activation, kind), v)
+
+
+def hvp_operator(params, X, Y, activation="tanh", kind="mse"):
+    """A function flat v -> flat H v at ``params``; the forward and backward pass are done once."""
+    _check(activation, kind)
+    c = _pass(params, X, Y, activation, kind)
+    return lambda v: flatten(_rop(c, unflatten(v, params)))
 
 
 def add(params, v, scale=1.0):
@@ -167,7 +214,8 @@ def unflatten(vector, like):
 def hessian(params, X, Y, activation="tanh", kind="mse"):
     """The full Hessian as a (P, P) matrix, one exact H e_j per column (for small networks)."""
     size = sum(p.size for p in params)
-    cols = [flatten(hvp(params, unflatten(e, params), X, Y, activation, kind)) for e in np.eye(size)]
+    op = hvp_operator(params, X, Y, activation, kind)
+    cols = [op(e) for e in np.eye(size)]
     return np.stack(cols, axis=1)
 
 
@@ -187,12 +235,13 @@ def top_eigenvalue(params, X, Y, activation="tanh", kind="mse", v0=None, tol=1e-
     top eigenvector slowly, so a warm start needs few products.
     """
     size = sum(p.size for p in params)
+    op = hvp_operator(params, X, Y, activation, kind)
     q = np.random.default_rng(seed).normal(size=size) if v0 is None else np.array(v0, dtype=float)
     q /= np.linalg.norm(q)
     Q, alphas, betas = [q], [], []
     best = None
     for j in range(min(max_iter, size)):
-        w = flatten(hvp(params, unflatten(Q[j], params), X, Y, activation, kind))
+        w = op(Q[j])
         alphas.append(float(Q[j] @ w))
         basis = np.array(Q)
         w -= basis.T @ (basis @ w)  # full reorthogonalisation (twice is enough)
