@@ -363,3 +363,9 @@ def test_race_heads_are_rings_above_every_line(runs):
     legend = ax.get_legend()
     ax.figure.canvas.draw()
     assert legend.get_window_extent().y1 < ax.get_window_extent().y0, "legend sits under the axes"
+
+
+def test_race_paths_can_leave_the_legend_to_another_panel(runs):
+    ax = _ax()
+    P.race_paths(ax, {"adam": runs["t2"], "sgd": runs["tb"]}, legend=False)
+    assert ax.get_legend() is None

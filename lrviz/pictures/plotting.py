@@ -295,7 +295,7 @@ def path_2d(ax, traj, color=None, label=None, run=0) -> PathArtists:
                      color or style.color_for(traj.optimizer.name), label)
 
 
-def race_paths(ax, trajs: dict) -> dict:
+def race_paths(ax, trajs: dict, legend=True) -> dict:
     """Several optimizers' paths on one picture, each in its course colour, with a legend.
 
     The current points are rings of decreasing size drawn above all paths, so none hides
@@ -306,6 +306,7 @@ def race_paths(ax, trajs: dict) -> dict:
     Args:
         ax: the Axes.
         trajs: name -> Trajectory, all on the same surface.
+        legend: draw the legend (False when another panel of the figure already has one).
 
     Returns:
         name -> :class:`PathArtists`.
@@ -331,9 +332,9 @@ def race_paths(ax, trajs: dict) -> dict:
         head.set_markeredgecolor(style.color_for(name))
         head.set_markeredgewidth(2.2 * sc ** 0.7)
         head.set_markersize((15 - 9 * i / max(n - 1, 1)) * sc ** 0.7)
-    if n <= 3:
+    if legend and n <= 3:
         ax.legend(loc="best")
-    else:  # many entries would hide the landscape: put the legend under the axes
+    elif legend:  # many entries would hide the landscape: put the legend under the axes
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=3, borderaxespad=0.0,
                   fontsize="small", columnspacing=1.0, handlelength=1.5)
     return out
