@@ -1,14 +1,20 @@
 """How long a slider move takes: Explorer.update(lr=...) against re-plotting from scratch.
 
-    .venv/bin/python benchmarks/latency.py [--repeat 40]
+    .venv/bin/python benchmarks/latency.py [--repeat 40] [--surface rosenbrock]
 
 Both run in the same process under Agg on a 2-D surface with 200 steps, the figure drawn
 on return (blitting the changed artists over a cached background vs. building and drawing
 the whole figure). Goal: update median <= 10 ms and >= 5x faster than re-plotting.
+
+It also splits one update into the contract's steps (merge + validate, compute, sync the
+controls, render), timed the same way, so a slow step shows where it is, and prints the
+machine's load: on a shared 2-core machine the milliseconds scale with it.
 """
 import argparse
+import os
 import statistics
 import time
+import warnings
 
 import matplotlib
 
@@ -17,6 +23,35 @@ matplotlib.use("Agg")
 import numpy as np  # noqa: E402
 
 import lrviz  # noqa: E402
+from lrviz.explorers.explorer import Explorer  # noqa: E402
+
+
+def _ms(start):
+    return (time.perf_counter() - start) * 1e3
+
+
+def _steps(ex, lr):
+    """One update, step by step, as BaseExplorer.update runs it (ms per step)."""
+    out = {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        t = time.perf_counter()
+        p = ex._validate(ex._merge({"lr": lr}))
+        out["merge + validate"] = _ms(t)
+        t = time.perf_counter()
+        result = ex._compute(p)
+        out["compute (descend)"] = _ms(t)
+        ex.params, ex._result = p, result
+        t = time.perf_counter()
+        if ex._needs_rebuild(None, p):
+            ex._rebuild()
+        ex._sync_controls()
+        ex._sync_frames()
+        out["sync controls"] = _ms(t)
+        t = time.perf_counter()
+        ex._render()
+        out["render (artists + blit)"] = _ms(t)
+    return out
 
 
 def main():
@@ -24,22 +59,36 @@ def main():
     parser.add_argument("--repeat", type=int, default=40)
     parser.add_argument("--surface", default="rosenbrock")
     args = parser.parse_args()
+    load_before = os.getloadavg()
     ex = lrviz.explore(args.surface, optimizer="adam", lr=1e-2, steps=200)
     lrs = np.geomspace(3e-3, 3e-2, args.repeat)
-    update_ms, replot_ms = [], []
+    update_ms, replot_ms, parts = [], [], []
     for lr in lrs:  # interleaved, so both see the same machine load
         start = time.perf_counter()
         assert ex.update(lr=float(lr)), ex.message
-        update_ms.append((time.perf_counter() - start) * 1e3)
+        update_ms.append(_ms(start))
         start = time.perf_counter()
-        fresh = lrviz.widgets.Explorer(args.surface, optimizer="adam", lr=float(lr), steps=200)
+        fresh = Explorer(args.surface, optimizer="adam", lr=float(lr), steps=200)
         fresh.figure.canvas.draw()
-        replot_ms.append((time.perf_counter() - start) * 1e3)
+        replot_ms.append(_ms(start))
+        parts.append(_steps(ex, float(lr) * 1.01))
+    back_to_back = []
+    for lr in lrs:  # the same updates with nothing between them (a student dragging one slider)
+        start = time.perf_counter()
+        assert ex.update(lr=float(lr) * 0.99), ex.message
+        back_to_back.append(_ms(start))
     up, re = statistics.median(update_ms), statistics.median(replot_ms)
     print(f"surface, steps          : {args.surface}, 200 (adam)")
     print(f"update(lr=...) median   : {up:.1f} ms  (goal <= 10 ms)")
+    print(f"  back to back          : {statistics.median(back_to_back):.1f} ms  (no re-plot in between)")
     print(f"re-plot from scratch    : {re:.1f} ms")
     print(f"speed-up                : {re / up:.1f}x  (goal >= 5x)")
+    print("one update, by step (median ms):")
+    for name in parts[0]:
+        print(f"  {name:<24}: {statistics.median(p[name] for p in parts):.2f}")
+    load_after = os.getloadavg()
+    print(f"load average (1 min)    : {load_before[0]:.2f} before, {load_after[0]:.2f} after, "
+          f"on {os.cpu_count()} cores")
 
 
 if __name__ == "__main__":
