@@ -28,12 +28,13 @@ def q2(answer):
 
 
 def q3(answer):
-    """Regime of gradient descent on f(x) = 5 x^2 with lr = 0.15 (one of the four names)."""
-    traj = descent.descend("scaled_parabola", "sgd", x0=(1.0,), lr=0.15, steps=100)
+    """Regime of gradient descent on f(x) = 4 x^2 with lr = 0.2 (one of the four names)."""
+    traj = descent.descend(surfaces.surface("scaled_parabola", a=4.0), "sgd", x0=(1.0,), lr=0.2, steps=100)
     expected = str(analysis.regime(traj))
     return check_choice(answer, expected, analysis.REGIMES,
-                        hint="Compute r = 1 - 2a lr with a = 5. Is it negative? Is |r| < 1?",
-                        explain="r = 1 - 10(0.15) = -0.5: it bounces across the minimum but shrinks.")
+                        hint="Compute L = 2a and r = 1 - lr L with a = 4. Is r negative? Is |r| < 1?",
+                        explain="L = 8, r = 1 - 0.2 * 8 = -0.6: it bounces across the minimum, but each bounce "
+                                "is 0.6 times the last, so it converges (1/L = 0.125 < lr < 2/L = 0.25).")
 
 
 def q4(answer):
