@@ -46,10 +46,13 @@ def test_more_data_tames_overfitting():
     assert many.test_mse[12] < few.test_mse[12] / 10
 
 
-@pytest.mark.parametrize("kwargs", [dict(n_train=1), dict(noise=-1.0), dict(noise=float("nan")), dict(seed=-2),
-                                    dict(n_train=2.5)])
-def test_bad_data_arguments_raise_clear_errors(kwargs):
-    with pytest.raises(ValueError, match="Invalid"):
+@pytest.mark.parametrize("kwargs, exc", [
+    (dict(n_train=1), ValueError), (dict(noise=-1.0), ValueError), (dict(noise=float("nan")), ValueError),
+    (dict(seed=-2), ValueError), (dict(n_train=2.5), TypeError), (dict(noise="high"), TypeError),
+    (dict(n_val=None), TypeError)])
+def test_bad_data_arguments_raise_clear_errors(kwargs, exc):
+    name = next(iter(kwargs))
+    with pytest.raises(exc, match=rf"^Invalid {name}: "):
         gen.make_data(**kwargs)
 
 
@@ -60,5 +63,10 @@ def test_bad_degrees_raise():
         gen.fit([0, 1], [0, 1], gen.MAX_DEGREE + 1)
     with pytest.raises(ValueError, match="degrees"):
         gen.error_curve(gen.make_data(), [])
-    with pytest.raises(ValueError, match="degree"):
+    with pytest.raises(ValueError, match=r"^Invalid degree: 7 \(must be one of 0, 1, 2, 3\)$"):
         gen.verdict(gen.error_curve(gen.make_data(), range(4)), 7)
+    with pytest.raises(TypeError, match="^Invalid degree: 2.0 "):
+        gen.verdict(gen.error_curve(gen.make_data(), range(4)), 2.0)
+    with pytest.raises(TypeError, match="^Invalid degrees: 5 "):
+        gen.error_curve(gen.make_data(), 5)
+    assert gen.error_curve(gen.make_data(), np.arange(3)).degrees.tolist() == [0, 1, 2]  # numpy ints are ints

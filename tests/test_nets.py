@@ -114,17 +114,25 @@ def test_deeper_network():
     assert [p.shape for p in r.params] == [(64, 32), (32,), (32, 16), (16,), (16, 10), (10,)]
 
 
-@pytest.mark.parametrize("kwargs, name", [
-    (dict(lr=-1.0), "lr"), (dict(lr=np.nan), "lr"), (dict(lr=[[1e-3]]), "lr"),
-    (dict(epochs=-1), "epochs"), (dict(epochs=1.5), "epochs"), (dict(batch_size=0), "batch_size"),
-    (dict(hidden=0), "hidden"), (dict(hidden=(64, "a")), "hidden"), (dict(seed=-2), "seed"),
-    (dict(seed=1.5), "seed"), (dict(schedule=3), "schedule"), (dict(data=object()), "data"),
-    (dict(optimizer=42), "optimizer"), (dict(lr=[1e-3, 1e-2], seed=[1, 2, 3]), "members"),
-    (dict(lr=lambda t: -1.0, epochs=1), "learning rate"),
+@pytest.mark.parametrize("kwargs, exc, name", [
+    (dict(lr=-1.0), ValueError, "lr"), (dict(lr=np.nan), ValueError, "lr"), (dict(lr=[[1e-3]]), ValueError, "lr"),
+    (dict(epochs=-1), ValueError, "epochs"), (dict(epochs=1.5), TypeError, "epochs"),
+    (dict(batch_size=0), ValueError, "batch_size"), (dict(batch_size=2.0), TypeError, "batch_size"),
+    (dict(hidden=0), ValueError, "hidden"), (dict(hidden=(64, "a")), TypeError, "hidden"),
+    (dict(seed=-2), ValueError, "seed"), (dict(seed=1.5), TypeError, "seed"), (dict(seed=[1.0, 2.0]), TypeError, "seed"),
+    (dict(schedule=3), TypeError, "schedule"), (dict(data=object()), TypeError, "data"),
+    (dict(optimizer=42), TypeError, "optimizer"), (dict(lr=[1e-3, 1e-2], seed=[1, 2, 3]), ValueError, "seed"),
+    (dict(lr=[1e-3, 1e-2], members=3), ValueError, "members"),
+    (dict(lr=lambda t: -1.0, epochs=1), ValueError, "lr"), (dict(schedule=lambda t: -1.0, epochs=1), ValueError, "schedule"),
 ])
-def test_bad_arguments_name_the_argument(kwargs, name):
-    with pytest.raises(ValueError, match=name):
+def test_bad_arguments_name_the_argument(kwargs, exc, name):
+    with pytest.raises(exc, match=rf"^Invalid {name}: "):
         nets.train(**{"epochs": 0, **kwargs})
+
+
+def test_a_schedule_that_turns_bad_is_caught_at_the_step_it_does():
+    with pytest.raises(ValueError, match=r"step 20 gave nan\)$"):
+        nets.train(lr=lambda t: np.nan if t >= 20 else 1e-3, epochs=1)
 
 
 def test_unknown_optimizer_name_is_a_value_error():
@@ -134,7 +142,12 @@ def test_unknown_optimizer_name_is_a_value_error():
 
 def test_bad_copy_and_set_hyper():
     pop = nets.Population(lr=[1e-3, 1e-2])
-    with pytest.raises(ValueError, match="src/dst"):
+    with pytest.raises(ValueError, match=r"^Invalid dst: \[5\] "):
         pop.copy(0, 5)
-    with pytest.raises(ValueError, match="lr"):
+    with pytest.raises(ValueError, match=r"^Invalid dst: \[0, 1\] "):
+        pop.copy([1], [0, 1])
+    with pytest.raises(TypeError, match=r"^Invalid src: \[0.5\] "):
+        pop.copy(0.5, 1)
+    with pytest.raises(ValueError, match=r"^Invalid lr: \[0.001, 0.001, 0.001\] \(must be a finite number >= 0 or 2 of them"):
         pop.set_hyper(lr=[1e-3, 1e-3, 1e-3])
+    np.testing.assert_array_equal(pop.lr, [1e-3, 1e-2])  # a rejected set_hyper changed nothing

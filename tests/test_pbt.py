@@ -54,12 +54,14 @@ def test_toy_explore_perturbs_h_and_same_seed_same_result():
     assert not np.array_equal(a.h[:, -1], np.eye(2))
 
 
-@pytest.mark.parametrize("kwargs, name", [
-    (dict(variant="both"), "variant"), (dict(steps=-1), "steps"), (dict(ready_every=0), "ready_every"),
-    (dict(sigma=-0.1), "sigma"), (dict(lr=np.inf), "lr"), (dict(seed=-1), "seed"), (dict(steps=2.5), "steps"),
+@pytest.mark.parametrize("kwargs, exc", [
+    (dict(variant="both"), ValueError), (dict(variant=1), TypeError), (dict(steps=-1), ValueError),
+    (dict(ready_every=0), ValueError), (dict(sigma=-0.1), ValueError), (dict(lr=np.inf), ValueError),
+    (dict(seed=-1), ValueError), (dict(steps=2.5), TypeError), (dict(sigma="small"), TypeError),
 ])
-def test_toy_bad_arguments(kwargs, name):
-    with pytest.raises(ValueError, match=name):
+def test_toy_bad_arguments(kwargs, exc):
+    name = next(iter(kwargs))
+    with pytest.raises(exc, match=rf"^Invalid {name}: "):
         pbt.toy(**kwargs)
 
 
@@ -112,12 +114,16 @@ def test_run_lineage_bounds_and_truncation():
 
 def test_run_validates_its_arguments():
     pop = CountingPopulation([0.1, 0.2])
-    for kwargs, name in [(dict(rounds=0), "rounds"), (dict(truncation=0.9), "truncation"),
-                         (dict(perturb=(0.8, -1)), "perturb"), (dict(resample_prob=2), "resample_prob"),
-                         (dict(space={"lr": (0, 1)}), "space"), (dict(seed=-3), "seed")]:
-        with pytest.raises(ValueError, match=name):
+    for kwargs, exc, name in [
+            (dict(rounds=0), ValueError, "rounds"), (dict(rounds=2.0), TypeError, "rounds"),
+            (dict(truncation=0.9), ValueError, "truncation"), (dict(perturb=(0.8, -1)), ValueError, "perturb"),
+            (dict(perturb="up"), TypeError, "perturb"), (dict(resample_prob=2), ValueError, "resample_prob"),
+            (dict(space={"lr": (0, 1)}), ValueError, r"space\['lr'\]"), (dict(space={"lr": 0.1}), TypeError, r"space\['lr'\]"),
+            (dict(space={"momentum": (0.1, 0.9)}), ValueError, "space"), (dict(seed=-3), ValueError, "seed")]:
+        with pytest.raises(exc, match=rf"^Invalid {name}: "):
             pbt.run(pop, **{"rounds": 2, **kwargs})
-    with pytest.raises(ValueError, match="population"):
+    assert pop.w.tolist() == [0.0, 0.0]  # nothing trained before the arguments were checked
+    with pytest.raises(TypeError, match=r"^Invalid population: <object object> \(must have .step\(\), "):
         pbt.run(object(), rounds=1)
 
 

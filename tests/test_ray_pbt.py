@@ -28,10 +28,18 @@ def test_checkpoint_round_trip_continues_the_same_training(tmp_path):
     assert a.states[0].step == b.states[0].step and (a.epoch, a.t) == (b.epoch, b.t)
 
 
-@pytest.mark.parametrize("kwargs", [dict(members=1), dict(rounds=0), dict(epochs_per_round=0), dict(seed=-1)])
-def test_invalid_arguments_are_rejected_before_ray_starts(kwargs):
-    with pytest.raises(ValueError):
+@pytest.mark.parametrize("kwargs, exc", [
+    (dict(members=1), ValueError), (dict(rounds=0), ValueError), (dict(epochs_per_round=0), ValueError),
+    (dict(seed=-1), ValueError), (dict(members=4.0), TypeError), (dict(rounds="2"), TypeError),
+    (dict(quantile_fraction=0.75), ValueError), (dict(resample_probability=1.5), ValueError),
+    (dict(perturbation_factors=(1.2, 0)), ValueError), (dict(num_cpus=0), ValueError), (dict(hidden=(64, 0)), ValueError),
+    (dict(batch_size=0.5), TypeError), (dict(space={"lr": (1e-1, 1e-4)}), ValueError), (dict(address=6379), TypeError),
+])
+def test_invalid_arguments_are_rejected_before_ray_starts(kwargs, exc):
+    name = next(iter(kwargs))
+    with pytest.raises(exc, match=rf"^Invalid {name}"):
         ray_pbt.run_ray_pbt(**kwargs)
+    assert "ray" not in sys.modules or not __import__("ray").is_initialized()
 
 
 @pytest.fixture(scope="module")

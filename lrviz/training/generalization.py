@@ -16,11 +16,12 @@ Everything is seeded: the same arguments give the same numbers.
 """
 from __future__ import annotations
 
-import numbers
 from typing import NamedTuple
 
 import numpy as np
 from numpy.polynomial import legendre
+
+from ..engine import validate as V
 
 __all__ = ["true_function", "Data", "make_data", "fit", "predict", "mse", "ErrorCurve", "error_curve",
            "verdict", "MAX_DEGREE"]
@@ -46,12 +47,6 @@ class Data(NamedTuple):
     y_val: np.ndarray = None
 
 
-def _int(name, value, low):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < low:
-        raise ValueError(f"Invalid {name}: {value!r} (must be an integer >= {low})")
-    return int(value)
-
-
 def make_data(n_train=15, noise=0.2, seed=0, n_test=200, n_val=15) -> Data:
     """Draw a seeded train set of ``n_train`` points, a test set of ``n_test`` points and a
     validation set of ``n_val`` points (0: none).
@@ -59,11 +54,10 @@ def make_data(n_train=15, noise=0.2, seed=0, n_test=200, n_val=15) -> Data:
     The sets use separate random streams, so changing ``n_train`` or ``noise`` keeps the
     same test and validation x's (and the same first train x's): only what you changed changes.
     """
-    n_train, n_test = _int("n_train", n_train, 2), _int("n_test", n_test, 1)
-    n_val = _int("n_val", n_val, 0)
-    if not isinstance(noise, numbers.Real) or not np.isfinite(noise) or noise < 0:
-        raise ValueError(f"Invalid noise: {noise!r} (must be a number >= 0)")
-    seed = _int("seed", seed, 0)
+    n_train, n_test = V.integer("n_train", n_train, lo=2), V.positive_int("n_test", n_test)
+    n_val = V.integer("n_val", n_val, lo=0)
+    noise = V.number("noise", noise, lo=0.0)
+    seed = V.integer("seed", seed, lo=0)
     out = []
     for stream, n in ((0, n_train), (1, n_test), (2, n_val)):
         x = np.random.default_rng([seed, stream]).uniform(-1.0, 1.0, n)
@@ -77,11 +71,9 @@ def fit(x, y, degree):
 
     With more coefficients than points the minimum-norm solution is returned (it interpolates).
     """
-    degree = _int("degree", degree, 0)
-    if degree > MAX_DEGREE:
-        raise ValueError(f"Invalid degree: {degree} (must be <= {MAX_DEGREE})")
-    V = legendre.legvander(np.asarray(x, dtype=float), degree)
-    coef, *_ = np.linalg.lstsq(V, np.asarray(y, dtype=float), rcond=None)
+    degree = V.integer("degree", degree, lo=0, hi=MAX_DEGREE)
+    A = legendre.legvander(np.asarray(x, dtype=float), degree)
+    coef, *_ = np.linalg.lstsq(A, np.asarray(y, dtype=float), rcond=None)
     return coef
 
 
@@ -113,9 +105,15 @@ class ErrorCurve(NamedTuple):
 
 def error_curve(data: Data, degrees=range(13)) -> ErrorCurve:
     """Fit every degree in ``degrees`` on the train set; measure train, test and validation error."""
-    degrees = np.array([_int("degree", int(d) if isinstance(d, np.integer) else d, 0) for d in degrees])
-    if degrees.size == 0:
-        raise ValueError("Invalid degrees: () (give at least one degree)")
+    if not all(hasattr(data, f) for f in ("x_train", "y_train", "x_test", "y_test")):  # (a repr may hold an address)
+        raise TypeError(f"Invalid data: <{type(data).__name__} object> (must be a Data from make_data())")
+    allowed = f"must be one or more integers in [0, {MAX_DEGREE}]"
+    if isinstance(degrees, (str, bytes)) or not hasattr(degrees, "__iter__"):
+        V.fail("degrees", degrees, allowed, TypeError)
+    degrees = list(degrees)
+    if not degrees:
+        V.fail("degrees", tuple(degrees), allowed)
+    degrees = np.array([V.integer("degree", d, lo=0, hi=MAX_DEGREE) for d in degrees])
     has_val = getattr(data, "x_val", None) is not None and len(data.x_val) > 0
     tr, te, va = [], [], []
     for d in degrees:
@@ -137,9 +135,10 @@ def verdict(curve: ErrorCurve, degree, margin=1.5) -> str:
     A degree whose test error is within ``margin`` times the best test error is at the sweet
     spot; otherwise it underfits below the best degree and overfits above it.
     """
-    i = int(np.flatnonzero(curve.degrees == degree)[0]) if np.any(curve.degrees == degree) else None
-    if i is None:
-        raise ValueError(f"Invalid degree: {degree!r} (not in the curve's degrees)")
+    degree = V.integer("degree", degree, lo=0)
+    V.choice("degree", degree, tuple(int(d) for d in curve.degrees))
+    margin = V.number("margin", margin, lo=1.0)
+    i = int(np.flatnonzero(curve.degrees == degree)[0])
     if curve.test_mse[i] <= margin * curve.test_mse.min():
         return "sweet spot"
     return "underfitting" if degree < curve.best_degree else "overfitting"

@@ -21,26 +21,20 @@ Population protocol (what ``run`` calls; ``lrviz.nets.Population`` has it)::
 from __future__ import annotations
 
 import numbers
+from collections.abc import Mapping
 from typing import NamedTuple
 
 import numpy as np
+
+from ..engine import validate as V
 
 __all__ = ["ToyResult", "toy", "toy_q", "PBTResult", "run", "lineage", "digits_pbt", "digits_grid", "TOY_VARIANTS"]
 
 TOY_VARIANTS = ("pbt", "exploit", "explore", "grid")
 
 
-def _check(name, ok, value, allowed):
-    if not ok:
-        raise ValueError(f"Invalid {name}: {value!r} (must be {allowed})")
-
-
-def _is_int(v, low):
-    return isinstance(v, numbers.Integral) and not isinstance(v, bool) and v >= low
-
-
-def _is_pos(v):
-    return isinstance(v, numbers.Real) and not isinstance(v, bool) and np.isfinite(v) and v >= 0
+def _is_real(v):
+    return isinstance(v, numbers.Real) and not isinstance(v, (bool, np.bool_))
 
 
 # ----------------------------------------------------------------- the toy
@@ -96,12 +90,12 @@ def toy(variant="pbt", steps=200, ready_every=4, sigma=0.1, lr=0.01, seed=0) -> 
     >>> round(float(toy("grid").q[0, -1]), 2), round(float(toy("pbt").q.max(0)[-1]), 2)
     (0.39, 1.2)
     """
-    _check("variant", variant in TOY_VARIANTS, variant, f"one of {TOY_VARIANTS}")
-    _check("steps", _is_int(steps, 0), steps, "an integer >= 0")
-    _check("ready_every", _is_int(ready_every, 1), ready_every, "an integer >= 1")
-    _check("sigma", _is_pos(sigma), sigma, "a finite number >= 0")
-    _check("lr", _is_pos(lr), lr, "a finite number >= 0")
-    _check("seed", _is_int(seed, 0), seed, "a non-negative integer")
+    variant = V.choice("variant", variant, TOY_VARIANTS)
+    steps = V.integer("steps", steps, lo=0)
+    ready_every = V.positive_int("ready_every", ready_every)
+    sigma = V.number("sigma", sigma, lo=0.0)
+    lr = V.learning_rate(lr)
+    seed = V.integer("seed", seed, lo=0)
     rng = np.random.default_rng(seed)
     theta = np.full((2, 2), 0.9)
     h = np.eye(2)
@@ -172,10 +166,33 @@ def lineage(result: PBTResult, member=None) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _default_space(space):
-    space = {"lr": (1e-4, 1e-1)} if space is None else dict(space)
+    if space is None:
+        return {"lr": (1e-4, 1e-1)}
+    if not isinstance(space, Mapping):
+        V.fail("space", space, "must be a dict {name: (low, high)}", TypeError)
+    if not space:
+        V.fail("space", space, "must be a dict {name: (low, high)} with at least one entry")
+    out = {}
     for name, b in space.items():
-        ok = (isinstance(b, (tuple, list)) and len(b) == 2 and all(_is_pos(v) for v in b) and 0 < b[0] <= b[1])
-        _check(f"space[{name!r}]", ok, b, "a pair (low, high) with 0 < low <= high")
+        label, allowed = f"space[{name!r}]", "must be a pair (low, high) of finite numbers with 0 < low <= high"
+        if not isinstance(b, (tuple, list, np.ndarray)):
+            V.fail(label, b, allowed, TypeError)
+        b = tuple(b)
+        if len(b) != 2:
+            V.fail(label, b, allowed)
+        if not all(_is_real(v) for v in b):
+            V.fail(label, b, allowed, TypeError)
+        lo, hi = float(b[0]), float(b[1])
+        if not (np.isfinite(lo) and np.isfinite(hi) and 0 < lo <= hi):
+            V.fail(label, b, allowed)
+        out[name] = (lo, hi)
+    return out
+
+
+def _space_for_lr(space):
+    space = _default_space(space)
+    if "lr" not in space:
+        V.fail("space", space, "must give the bounds of 'lr', the hyperparameter the digits population has")
     return space
 
 
@@ -205,16 +222,22 @@ def run(population, rounds, epochs_per_round=1, space=None, truncation=0.25, per
     >>> res.scores.shape, bool(res.scores.max() > 0.8)
     ((2, 4), True)
     """
-    _check("rounds", _is_int(rounds, 1), rounds, "an integer >= 1")
-    _check("epochs_per_round", _is_int(epochs_per_round, 1), epochs_per_round, "an integer >= 1")
-    _check("truncation", _is_pos(truncation) and 0 < truncation <= 0.5, truncation, "in (0, 0.5]")
-    factors = np.asarray(perturb, float).ravel()
-    _check("perturb", factors.size > 0 and np.all(np.isfinite(factors) & (factors > 0)), perturb, "positive factors")
-    _check("resample_prob", _is_pos(resample_prob) and resample_prob <= 1, resample_prob, "in [0, 1]")
-    _check("seed", _is_int(seed, 0), seed, "a non-negative integer")
+    rounds = V.positive_int("rounds", rounds)
+    epochs_per_round = V.positive_int("epochs_per_round", epochs_per_round)
+    truncation = V.number("truncation", truncation, lo=0.0, hi=0.5, lo_open=True)
+    factors = _factors("perturb", perturb)
+    resample_prob = V.probability("resample_prob", resample_prob, hi_open=False)
+    seed = V.integer("seed", seed, lo=0)
     space = _default_space(space)
-    for method in ("step", "evaluate", "copy", "get_hyper", "set_hyper"):
-        _check("population", hasattr(population, method), type(population).__name__, f"an object with .{method}() (see lrviz.pbt)")
+    missing = [f".{m}()" for m in ("step", "evaluate", "copy", "get_hyper", "set_hyper") if not hasattr(population, m)]
+    missing += [".size"] * (not hasattr(population, "size"))
+    if missing:  # (the type's name: an object's repr may hold a memory address)
+        raise TypeError(f"Invalid population: <{type(population).__name__} object> "
+                        f"(must have {', '.join(missing)}; see the protocol in lrviz.pbt)")
+    unknown = sorted(set(space) - set(population.get_hyper()))
+    if unknown:
+        V.fail("space", space, f"must name hyperparameters of the population ({', '.join(map(repr, population.get_hyper()))}); "
+                               f"got {', '.join(map(repr, unknown))}")
     rng = np.random.default_rng(seed)
     N = int(population.size)
     n = max(1, int(truncation * N))
@@ -245,6 +268,17 @@ def run(population, rounds, epochs_per_round=1, space=None, truncation=0.25, per
     return PBTResult(scores, hyper, parent, population)
 
 
+def _factors(name, perturb):
+    """Perturbation factors: one or more finite numbers > 0, as a float array."""
+    allowed = "must be one or more finite numbers > 0"
+    vals = list(np.ravel(perturb)) if isinstance(perturb, (tuple, list, np.ndarray)) else None
+    if vals is None or not all(_is_real(v) for v in vals):
+        V.fail(name, perturb, allowed, TypeError)
+    if not vals or not all(np.isfinite(v) and v > 0 for v in vals):
+        V.fail(name, perturb, allowed)
+    return np.asarray(vals, float)
+
+
 def _digits_population(members, seed, optimizer, hidden, batch_size, lr):
     from lrviz.training.nets import Population
     # distinct, reproducible inits per member: PBT selects among models, not just lrs
@@ -264,8 +298,11 @@ def digits_pbt(members=8, rounds=10, epochs_per_round=3, space=None, optimizer="
     >>> res.lr.shape, res.parent.shape
     ((2, 4), (2, 4))
     """
-    _check("members", _is_int(members, 2), members, "an integer >= 2")
-    space = _default_space(space)
+    members = V.integer("members", members, lo=2)
+    rounds = V.positive_int("rounds", rounds)
+    epochs_per_round = V.positive_int("epochs_per_round", epochs_per_round)
+    seed = V.integer("seed", seed, lo=0)
+    space = _space_for_lr(space)
     lo, hi = space["lr"]
     lr0 = np.exp(np.random.default_rng(seed).uniform(np.log(lo), np.log(hi), members))
     pop = _digits_population(members, seed, optimizer, hidden, batch_size, lr0)
@@ -283,10 +320,11 @@ def digits_grid(members=8, rounds=10, epochs_per_round=3, space=None, optimizer=
     >>> np.round(res.lr[0], 4)
     array([0.0001, 0.001 , 0.01  , 0.1   ])
     """
-    _check("members", _is_int(members, 2), members, "an integer >= 2")
-    _check("rounds", _is_int(rounds, 1), rounds, "an integer >= 1")
-    _check("epochs_per_round", _is_int(epochs_per_round, 1), epochs_per_round, "an integer >= 1")
-    lo, hi = _default_space(space)["lr"]
+    members = V.integer("members", members, lo=2)
+    rounds = V.positive_int("rounds", rounds)
+    epochs_per_round = V.positive_int("epochs_per_round", epochs_per_round)
+    seed = V.integer("seed", seed, lo=0)
+    lo, hi = _space_for_lr(space)["lr"]
     pop = _digits_population(members, seed, optimizer, hidden, batch_size, np.geomspace(lo, hi, members))
     scores = np.empty((rounds, members))
     for r in range(rounds):

@@ -43,6 +43,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from ..engine import validate as V
+
 __all__ = ["RayPBTResult", "run_ray_pbt", "replaced_per_round", "save_state", "load_state", "DigitsTrainable",
            "HISTORY_FILE"]
 
@@ -85,7 +87,8 @@ def replaced_per_round(members, quantile_fraction=0.25) -> int:
     >>> replaced_per_round(4), replaced_per_round(6), replaced_per_round(8)
     (1, 2, 2)
     """
-    _check_int("members", members, 0)
+    members = V.integer("members", members, lo=0)
+    quantile_fraction = V.number("quantile_fraction", quantile_fraction, lo=0.0, hi=0.5)
     if members <= 1:
         return 0
     n = int(np.ceil(members * quantile_fraction))
@@ -240,11 +243,6 @@ def _log_uniform(rng, lo, hi):
     return float(np.exp(rng.uniform(np.log(lo), np.log(hi))))
 
 
-def _check_int(name, v, low):
-    if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < low:
-        raise ValueError(f"Invalid {name}: {v!r} (must be an integer >= {low})")
-
-
 def run_ray_pbt(members=4, rounds=4, epochs_per_round=2, seed=0, storage_path=None, address=None,
                 space=None, quantile_fraction=0.25, resample_probability=0.25, perturbation_factors=(1.2, 0.8),
                 num_cpus=2, hidden=64, batch_size=32) -> RayPBTResult:
@@ -273,12 +271,22 @@ def run_ray_pbt(members=4, rounds=4, epochs_per_round=2, seed=0, storage_path=No
         RayPBTResult with scores, hyper["lr"], parent (all (rounds, members)),
         events [(round, member, parent)], trial_ids and elapsed seconds.
     """
-    _check_int("members", members, 2)
-    _check_int("rounds", rounds, 1)
-    _check_int("epochs_per_round", epochs_per_round, 1)
-    _check_int("seed", seed, 0)
-    from lrviz.training.pbt import _default_space  # same validation and default as digits_pbt
-    lo, hi = _default_space(space)["lr"]
+    members = V.integer("members", members, lo=2)
+    rounds = V.positive_int("rounds", rounds)
+    epochs_per_round = V.positive_int("epochs_per_round", epochs_per_round)
+    seed = V.integer("seed", seed, lo=0)
+    quantile_fraction = V.number("quantile_fraction", quantile_fraction, lo=0.0, hi=0.5)  # Ray's own range
+    resample_probability = V.probability("resample_probability", resample_probability, hi_open=False)
+    num_cpus = V.positive_int("num_cpus", num_cpus)
+    batch_size = V.positive_int("batch_size", batch_size)
+    from lrviz.training.nets import _hidden_arg
+    from lrviz.training.pbt import _factors, _space_for_lr  # same checks and default as digits_pbt
+    _hidden_arg(hidden)
+    perturbation_factors = tuple(float(f) for f in _factors("perturbation_factors", perturbation_factors))
+    for name, value in (("storage_path", storage_path), ("address", address)):
+        if value is not None and not isinstance(value, (str, os.PathLike)):
+            V.fail(name, value, "must be None, a path or a URL string", TypeError)
+    lo, hi = _space_for_lr(space)["lr"]
     lr0 = np.exp(np.random.default_rng(seed).uniform(np.log(lo), np.log(hi), members))
     init_seeds = np.random.SeedSequence(seed).generate_state(members).astype(np.int64)
 
