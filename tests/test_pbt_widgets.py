@@ -77,3 +77,13 @@ def test_training_bad_value_shows_a_message(bad):
     assert ex.update(**bad) is False
     assert ex.message and ex.result is good
     assert ex.update(lr=2e-3) is True and ex.message == ""
+
+
+def test_training_gif_grows_the_curves(tmp_path):
+    from PIL import Image
+
+    ex = pbt_widgets.training_explorer(lr=1e-3, epochs=4)
+    path = ex.save_gif(tmp_path / "training.gif")
+    with Image.open(path) as im:
+        assert im.format == "GIF" and im.n_frames == 5  # epochs 0..4
+    assert path.stat().st_size < 500_000

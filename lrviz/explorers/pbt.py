@@ -209,8 +209,28 @@ class TrainingExplorer(BaseExplorer):
     def _frames_max(self):
         return int(self.params["epochs"])
 
-    def save_gif(self, *args, **kwargs):
-        raise NotImplementedError("a training run has no path to animate; use ex.figure")
+    def save_gif(self, path, fps=6, max_frames=60, dpi=60):
+        """Write the loss and accuracy curves growing epoch by epoch as a looping GIF; returns ``path``."""
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+
+        from ..pictures.animation import save_gif
+
+        fig = Figure(figsize=(9, 3.6), layout="constrained")
+        FigureCanvasAgg(fig)
+        ax_loss, ax_acc = fig.subplots(1, 2)
+        lines = pbt_plots.training_curves(ax_loss, ax_acc, self.result, splits=("train", "val", "test"))
+        full = {key: line.get_data() for key, line in lines.items()}  # limits stay those of the whole run
+        title = fig.suptitle("")
+
+        def show(k):
+            for key, line in lines.items():
+                x, y = full[key]
+                line.set_data(x[:k + 1], y[:k + 1])
+            title.set_text(f"{self.params['optimizer']}, lr = {self.params['lr']:.3g}, epoch {k}")
+
+        save_gif(fig, show, path, fps=fps, max_frames=max_frames, dpi=dpi, steps=self._frames_max())
+        return path
 
 
 def toy_explorer(ready_every=4, sigma=0.1, seed=0, steps=200, lr=0.01) -> ToyExplorer:
