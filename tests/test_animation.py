@@ -43,8 +43,10 @@ def test_show_frame_blits_and_updates():
     assert anim._live._background is not None  # blitting path was taken
     anim.show_frame(-1)
     np.testing.assert_allclose(pa.head.get_xydata()[0], t.x[-1])
-    with pytest.raises(IndexError):
+    with pytest.raises(IndexError, match=r"^Invalid frame: 500 \(must be an integer in \[-101, 101\): the animation has 101 frames\)$"):
         anim.show_frame(500)
+    with pytest.raises(TypeError, match=r"^Invalid frame: 2.5 \(must be an integer\)$"):
+        anim.show_frame(2.5)
     fig.canvas.draw()  # someone else redraws: the cache is dropped, then rebuilt
     assert anim._live._background is None
     anim.show_frame(3)
@@ -105,5 +107,24 @@ def test_save_gif_with_callable(tmp_path):
     out = A.save_gif(fig, draw, tmp_path / "cb.gif", steps=40, max_frames=8)
     with Image.open(out) as im:
         assert im.n_frames > 1
-    with pytest.raises(ValueError, match="steps"):
+    with pytest.raises(TypeError, match=r"^Invalid steps: None \(must be the last step"):
         A.save_gif(fig, draw, tmp_path / "x.gif")
+    for kwargs, exc, name in [(dict(steps=-1), ValueError, "steps"), (dict(steps=4, fps=0), ValueError, "fps"),
+                              (dict(steps=4, max_frames=0), ValueError, "max_frames"),
+                              (dict(steps=4, frames=[0.5, 1]), TypeError, "frames"),
+                              (dict(steps=4, dpi="high"), TypeError, "dpi")]:
+        with pytest.raises(exc, match=rf"^Invalid {name}: "):
+            A.save_gif(fig, draw, tmp_path / "x.gif", **kwargs)
+    assert not (tmp_path / "x.gif").exists()  # checked before anything is written
+
+
+@pytest.mark.parametrize("args, exc, message", [
+    ((-1, 5), ValueError, "Invalid n_steps: -1 (must be an integer >= 0)"),
+    ((10, 0), ValueError, "Invalid max_frames: 0 (must be an integer >= 1)"),
+    ((10.5, 4), TypeError, "Invalid n_steps: 10.5 (must be an integer >= 0)"),
+    ((10, "4"), TypeError, "Invalid max_frames: '4' (must be an integer >= 1)"),
+])
+def test_thin_frames_bad_arguments(args, exc, message):
+    with pytest.raises(exc) as info:
+        A.thin_frames(*args)
+    assert str(info.value) == message

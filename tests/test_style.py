@@ -52,8 +52,21 @@ def test_style_context_restores():
 
 
 def test_unknown_style_lists_allowed():
-    with pytest.raises(ValueError, match="notebook.*classroom"):
+    before = style.current_style()
+    with pytest.raises(ValueError) as info:
         style.use_style("poster")
+    assert str(info.value) == "Invalid style: 'poster' (must be one of 'notebook', 'classroom')"
+    with pytest.raises(TypeError, match=r"^Invalid style: None \(must be one of 'notebook', 'classroom'\)$"):
+        style.use_style(None)
+    with pytest.raises(TypeError, match="^Invalid style: 3 "):
+        with style.style_context(3):
+            pass
+    assert style.current_style() == before  # a rejected name changes nothing
+
+
+def test_style_names_ignore_case_and_spaces():
+    with style.style_context(" Classroom "):
+        assert style.current_style() == "classroom"
 
 
 def test_optimizer_colours_fixed_and_distinct():

@@ -7,8 +7,11 @@ Play widget just calls :meth:`PathAnimation.show_frame`.
 """
 from __future__ import annotations
 
+import os
+
 import numpy as np
 
+from ..engine import validate as V
 from .canvas import LiveFigure
 from .plotting import set_path
 
@@ -28,9 +31,7 @@ def thin_frames(n_steps, max_frames=60) -> np.ndarray:
     >>> thin_frames(10, 4).tolist()
     [0, 3, 7, 10]
     """
-    n_steps, max_frames = int(n_steps), int(max_frames)
-    if n_steps < 0 or max_frames < 1:
-        raise ValueError(f"Invalid n_steps / max_frames: {n_steps}, {max_frames} (need >= 0 and >= 1)")
+    n_steps, max_frames = V.integer("n_steps", n_steps, lo=0), V.positive_int("max_frames", max_frames)
     if max_frames == 1 or n_steps == 0:
         return np.array([0] if max_frames == 1 else [0])
     k = min(max_frames, n_steps + 1)
@@ -70,7 +71,10 @@ class PathAnimation:
         self.fig = fig
         self.paths = _norm_paths(paths)
         n_steps = max((len(u) - 1 for _, u, _ in self.paths), default=0)
-        self.frames = np.arange(n_steps + 1) if frames is None else np.asarray(frames, dtype=int)
+        frames = _frames_arg(frames)
+        if blit is not None:
+            blit = V.boolean("blit", blit)
+        self.frames = np.arange(n_steps + 1) if frames is None else frames
         self.extra = list(artists)
         self.on_frame = on_frame
         self.frame = None
@@ -90,8 +94,9 @@ class PathAnimation:
     def set_paths(self, paths, frames=None):
         """Replace the coordinates (e.g. after a new descent) without touching the figure."""
         self.paths = _norm_paths(paths)
+        frames = _frames_arg(frames)
         if frames is not None:
-            self.frames = np.asarray(frames, dtype=int)
+            self.frames = frames
         else:
             self.frames = np.arange(max((len(u) - 1 for _, u, _ in self.paths), default=0) + 1)
         self._live.dynamic = self.animated_artists
@@ -108,9 +113,10 @@ class PathAnimation:
 
     def show_frame(self, k):
         """Show frame ``k`` (the step ``frames[k]``) and redraw; returns the step shown."""
-        k = int(k)
-        if not -len(self.frames) <= k < len(self.frames):
-            raise IndexError(f"Invalid frame: {k} (the animation has {len(self.frames)} frames)")
+        n = len(self.frames)
+        k = V.integer("frame", k, lo=None)
+        if not -n <= k < n:  # IndexError, as for any sequence
+            V.fail("frame", k, f"must be an integer in [{-n}, {n}): the animation has {n} frames", IndexError)
         step = int(self.frames[k])
         self.update_artists(step)
         self.frame = k
@@ -153,7 +159,23 @@ class _Reframed:
         self._anim.on_frame = fn
 
 
+def _frames_arg(frames):
+    """Explicit frame steps: None, or a non-empty 1-D sequence of integers >= 0."""
+    if frames is None:
+        return None
+    allowed = "must be None or a non-empty 1-D sequence of integer steps >= 0"
+    if isinstance(frames, (str, bytes)) or not hasattr(frames, "__len__"):
+        V.fail("frames", frames, allowed, TypeError)
+    arr = np.asarray(frames)
+    if arr.size and arr.dtype.kind not in "iu":
+        V.fail("frames", frames, allowed, TypeError)
+    if arr.ndim != 1 or arr.size == 0 or np.any(arr < 0):
+        V.fail("frames", frames, allowed)
+    return arr.astype(int)
+
+
 def _as_animation(fig, paths, max_frames, frames=None):
+    max_frames, frames = V.positive_int("max_frames", max_frames), _frames_arg(frames)
     if isinstance(paths, PathAnimation):
         if frames is None and len(paths.frames) > max_frames:
             frames = paths.frames[thin_frames(len(paths.frames) - 1, max_frames)]
@@ -180,6 +202,10 @@ def to_animation(fig, paths, max_frames=60, interval=100, frames=None, repeat=Tr
     """
     from matplotlib.animation import FuncAnimation
 
+    interval = V.number("interval", interval, lo=0.0, lo_open=True)
+    repeat = V.boolean("repeat", repeat)
+    if on_frame is not None and not callable(on_frame):
+        V.fail("on_frame", on_frame, "must be None or a callable of the step", TypeError)
     anim = _as_animation(fig, paths, max_frames, frames)
     if on_frame is not None:
         anim.on_frame = on_frame
@@ -240,13 +266,18 @@ def save_gif(fig, paths, path, fps=10, max_frames=60, dpi=80, frames=None, on_fr
     Returns:
         ``path``. The figure is left showing the last frame.
     """
-    import os
-
+    fps = V.number("fps", fps, lo=0.0, lo_open=True)
+    dpi = V.number("dpi", dpi, lo=0.0, lo_open=True)
+    max_frames, frames = V.positive_int("max_frames", max_frames), _frames_arg(frames)
+    if not isinstance(path, (str, os.PathLike)):
+        V.fail("path", path, "must be a file name (a str or a path)", TypeError)
+    if on_frame is not None and not callable(on_frame):
+        V.fail("on_frame", on_frame, "must be None or a callable of the step", TypeError)
     if callable(paths) and not isinstance(paths, PathAnimation):
         if frames is None:
             if steps is None:
-                raise ValueError("Invalid steps: None (give steps= when paths is a callable)")
-            frames = thin_frames(steps, max_frames)
+                V.fail("steps", None, "must be the last step, an integer >= 0, when paths is a callable", TypeError)
+            frames = thin_frames(V.integer("steps", steps, lo=0), max_frames)
         update = paths
     else:
         anim = _as_animation(fig, paths, max_frames, frames)

@@ -11,6 +11,8 @@ from __future__ import annotations
 import contextlib
 import zlib
 
+from ..engine import validate as V
+
 __all__ = ["OKABE_ITO", "OPTIMIZER_COLORS", "REGIME_COLORS", "STYLES", "color_for",
            "use_style", "style_context", "current_style", "style_params"]
 
@@ -155,9 +157,7 @@ _current = None
 
 
 def _check(name) -> str:
-    if name not in STYLES:
-        raise ValueError(f"Invalid style: {name!r} (must be one of {', '.join(map(repr, STYLES))})")
-    return name
+    return V.choice("style", name, tuple(STYLES))
 
 
 def style_params(name) -> dict:
@@ -181,11 +181,13 @@ def use_style(name="notebook") -> None:
             3.5 pt, big markers, white background, no minor ticks).
 
     Raises:
-        ValueError: for any other name (the message lists the allowed ones).
+        ValueError: for any other name (the message lists the allowed ones; case and
+            surrounding spaces do not matter). TypeError: for a name that is not a string.
     """
     global _current
     import matplotlib as mpl
 
+    name = _check(name)
     mpl.rcParams.update(style_params(name))
     _current = name
 
@@ -200,6 +202,7 @@ def style_context(name="notebook"):
     global _current
     import matplotlib as mpl
 
+    name = _check(name)
     params = style_params(name)
     before = _current
     with mpl.rc_context(params):
