@@ -12,6 +12,7 @@ from matplotlib.lines import Line2D
 from matplotlib import patheffects
 
 from . import style
+from ..engine import validate as V
 from ..engine.analysis import REGIMES, critical_lr
 
 __all__ = ["loss_curve", "update_loss_curve", "lr_curve", "update_lr_curve", "schedule_curve",
@@ -219,7 +220,9 @@ def schedule_curve(ax, sched, steps, color=None, label=None):
     Returns:
         The Line2D.
     """
-    t = np.arange(int(steps)) if np.ndim(steps) == 0 else np.asarray(steps)
+    if not callable(sched):
+        V.fail("sched", sched, "must be a schedule: a callable of the step", TypeError)
+    t = np.arange(V.integer("steps", steps, lo=0)) if np.ndim(steps) == 0 else np.asarray(steps)
     lr = np.broadcast_to(np.asarray(sched(t), dtype=float), t.shape)
     label = label if label is not None else getattr(sched, "name", None)
     (line,) = ax.plot(t, lr, color=color or style.OKABE_ITO["blue"], gid="lrviz-lr", label=label)
@@ -321,10 +324,13 @@ def internals(ax, traj, names=None, run=0) -> list:
     q = _quantities(traj, run)
     if names is None:
         names = [n for n in _DEFAULT_INTERNALS.get(traj.optimizer.name, ("grad",)) if n in q]
+    allowed = f"must be quantities recorded for {traj.optimizer.name}: {', '.join(map(repr, sorted(q)))}"
+    if not isinstance(names, (str, list, tuple)):
+        V.fail("names", names, allowed, TypeError)
     names = [names] if isinstance(names, str) else list(names)
     unknown = [n for n in names if n not in q]
     if unknown:
-        raise ValueError(f"Invalid names: {unknown} (available for {traj.optimizer.name}: {sorted(q)})")
+        V.fail("names", unknown[0] if len(unknown) == 1 else unknown, allowed)
     palette = [style.OKABE_ITO[k] for k in ("blue", "vermillion", "bluish_green", "reddish_purple",
                                             "orange", "sky_blue")]
     left = [n for n in names if n not in _LR_UNITS]
@@ -437,10 +443,8 @@ def stability_map(ax, sweep_result, critical=None, measure="gap", floor=1e-16) -
         ``critical`` (list of Line2D), ``tol`` (Line2D or None), ``floor`` (Line2D or None),
         ``legend``.
     """
-    if measure not in ("gap", "steps"):
-        raise ValueError(f"Invalid measure: {measure!r} (must be 'gap' or 'steps')")
-    if not (isinstance(floor, (int, float)) and np.isfinite(floor) and floor > 0):
-        raise ValueError(f"Invalid floor: {floor!r} (must be a number > 0)")
+    measure = V.choice("measure", measure, ("gap", "steps"))
+    floor = V.number("floor", floor, lo=0.0, lo_open=True)
     r = sweep_result
     lr = np.asarray(r.lr, float)
     regimes = np.asarray(r.regime).astype(str)

@@ -18,6 +18,7 @@ from matplotlib import patheffects
 from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.patches import FancyArrowPatch
 
+from ..engine import validate as V
 from . import style
 # Curves against the step live in curves.py; plotting stays the one place to import from.
 from .curves import (internals, loss_curve, lr_curve, schedule_curve, stability_map,  # noqa: F401
@@ -202,7 +203,7 @@ def set_path(artists: PathArtists, u, v) -> PathArtists:
     u = np.asarray(u, dtype=float).ravel()
     v = np.asarray(v, dtype=float).ravel()
     if u.shape != v.shape:
-        raise ValueError(f"Invalid path: u has {u.size} points and v has {v.size} (must match)")
+        V.fail("v", v, f"must have as many points as u ({u.size}); got {v.size}")
     ax = artists.line.axes
     finite = np.isfinite(u) & np.isfinite(v)
     u = np.where(finite, u, np.nan)
@@ -450,6 +451,7 @@ def step_1d(ax, surface, x, lr, color=None) -> StepArtists:
 
 def _grid(surface, bounds, n):
     (xb, yb) = _window(surface, bounds)
+    n = V.integer("n", n, lo=2)
     xs, ys = np.linspace(*xb, n), np.linspace(*yb, n)
     X, Y = np.meshgrid(xs, ys)
     with np.errstate(all="ignore"):
@@ -491,7 +493,7 @@ def contours_2d(ax, surface, bounds=None, levels=20, log=None, n=200, filled=Tru
         The filled ContourSet (``filled=False``: the line ContourSet).
     """
     if surface.dim != 2:
-        raise ValueError(f"Invalid surface: {surface.name!r} is {surface.dim}-D (contours_2d needs 2-D)")
+        V.fail("surface", surface.name, f"contours_2d needs a 2-D surface; this one is {surface.dim}-D")
     log = surface.log_levels if log is None else bool(log)
     X, Y, Z = _grid(surface, bounds, n)
     lv, C = _levels(Z, levels, log, surface.min_value)
@@ -559,7 +561,7 @@ def surface_3d(ax3d, surface, bounds=None, n=60):
         The Poly3DCollection.
     """
     if surface.dim != 2:
-        raise ValueError(f"Invalid surface: {surface.name!r} is {surface.dim}-D (surface_3d needs 2-D)")
+        V.fail("surface", surface.name, f"surface_3d needs a 2-D surface; this one is {surface.dim}-D")
     X, Y, Z = _grid(surface, bounds, n)
     label = "$f$"
     if surface.log_levels:
