@@ -52,7 +52,7 @@ __all__ = ["LiveFigure", "interactive_backend", "encode_frame"]
 _PAD = 2
 # In a live canvas, new axis limits (and a new layout) wait for the updates to pause this
 # long (ms); frames keep coming meanwhile, drawn with the limits already on screen.
-RELAYOUT_DELAY_MS = 80
+RELAYOUT_DELAY_MS = 50
 
 
 def _clipped(artist) -> bool:
@@ -404,7 +404,8 @@ class LiveFigure:
         """Bring the pixels up to date with the artists' data (blitting where possible).
 
         Axes whose limits or scales changed since the background was cached are redrawn in
-        place; a new size, dpi or set of axes draws everything once.
+        place; a new size, dpi or set of axes draws everything once. In a live ipympl
+        canvas, new limits are drawn once the calls pause (see ``RELAYOUT_DELAY_MS``).
         """
         canvas = self.figure.canvas
         # ipympl's canvas says supports_blit = False (matplotlib's generic blitting
