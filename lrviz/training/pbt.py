@@ -156,7 +156,7 @@ def lineage(result: PBTResult, member=None) -> tuple[np.ndarray, np.ndarray]:
     (3,)
     """
     scores = np.nan_to_num(result.scores[-1], nan=-np.inf)
-    m = int(np.argmax(scores)) if member is None else int(member)
+    m = int(np.argmax(scores)) if member is None else V.integer("member", member, lo=0, hi=len(scores) - 1)
     R = result.parent.shape[0]
     path = np.empty(R, int)
     for r in range(R - 1, -1, -1):
