@@ -94,6 +94,8 @@ TRAINING = [
     (lambda: nets.Population(lr=[1e-3, 1e-2]).set_hyper(lr=[1e-3, 1e-2, 1e-1]), ValueError,
      "Invalid lr: [0.001, 0.01, 0.1] (must be a finite number >= 0 or 2 of them, one per member)"),
     (lambda: nets.Population(lr=[1e-3, 1e-2]).set_hyper(lr=-1.0), ValueError, f"Invalid lr: -1.0 ({LR})"),
+    (lambda: nets.Population(lr=[1e-3]).metrics(("train", "dev")), ValueError,
+     "Invalid splits: 'dev' (must be one of 'train', 'val', 'test')"),
     (lambda: nets.Population(lr=[1e-3, 1e-2]).copy(0, 2), ValueError,
      "Invalid dst: [2] (must be integer member indices in [0, 2), src and dst of one length)"),
     # generalization

@@ -329,6 +329,7 @@ class Population:
     def metrics(self, splits=("train", "val", "test")) -> dict:
         """Loss and accuracy of every member on each split: {"train_loss": (N,), ..., "test_acc": (N,)}."""
         bounds = dict(zip(("train", "val", "test"), zip((0, *self._cuts), (*self._cuts, len(self._y_all)))))
+        splits = [V.choice("splits", s, tuple(bounds)) for s in ((splits,) if isinstance(splits, str) else splits)]
         lo, hi = min(bounds[s][0] for s in splits), max(bounds[s][1] for s in splits)
         out = {}
         with np.errstate(all="ignore"):
