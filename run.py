@@ -8,6 +8,10 @@
     python3 run.py execute [NOTEBOOK]  re-run notebooks top to bottom and store their outputs
     python3 run.py grade NOTEBOOK...   run submitted notebooks, write grades.csv (--out PATH);
                                        grade --key writes instructor/answer_key.md
+    python3 run.py site [--out DIR] [--pyodide DIR] [--serve]
+                                       build the course as a static JupyterLite site (_site/),
+                                       Pyodide inside with --pyodide (or LRVIZ_PYODIDE); --serve
+                                       serves it on http://127.0.0.1:8000/ (build tools: .venv-site)
 
 Safe to run again: the environment is reinstalled only when a requirements file or
 pyproject.toml changed. Works on Linux, macOS and Windows (`py run.py lab`).
@@ -53,6 +57,24 @@ def _setup(*requirement_files):
     stamp.write_text(digest)
 
 
+def _setup_site():
+    """Create .venv-site with the pinned build tools of the browser site (requirements-site.txt)
+    and return its Python. Kept apart from .venv: the site's tools pin their own versions."""
+    site_venv = ROOT / ".venv-site"
+    python = site_venv / ("Scripts" if os.name == "nt" else "bin") / ("python.exe" if os.name == "nt" else "python")
+    digest = hashlib.sha256((ROOT / "requirements-site.txt").read_bytes()).hexdigest()
+    stamp = site_venv / "lrviz-setup-site"
+    if not python.exists():
+        print(f"Creating {site_venv} ...", flush=True)
+        venv.create(site_venv, with_pip=True)
+    if not (stamp.exists() and stamp.read_text() == digest):
+        print("Installing the site's build tools ...", flush=True)
+        pip = [str(python), "-m", "pip", "install", "--disable-pip-version-check", "-q"]
+        subprocess.run(pip + ["-r", str(ROOT / "requirements-site.txt")], check=True)
+        stamp.write_text(digest)
+    return python
+
+
 def _run(cmd, env=None):
     return subprocess.run([str(c) for c in cmd], cwd=ROOT, env=env).returncode
 
@@ -68,10 +90,13 @@ def _single_threaded_blas():
 
 
 def main(argv):
-    if not argv or argv[0] not in {"lab", "test", "present", "execute", "grade"}:
+    if not argv or argv[0] not in {"lab", "test", "present", "execute", "grade", "site"}:
         print(__doc__)
         return 2
     command, rest = argv[0], argv[1:]
+    if command == "site":
+        # Paths in the arguments are the user's, relative to where they typed the command.
+        return subprocess.run([str(_setup_site()), str(ROOT / "scripts" / "build_site.py"), *rest]).returncode
     if command == "test":
         # LRVIZ_WITH_RAY=1 (set by CI) adds Ray Tune, so the optional notebook 12b is checked too.
         extra = ["requirements-ray.txt"] if os.environ.get("LRVIZ_WITH_RAY") == "1" else []
