@@ -50,7 +50,7 @@ def test_panels_draw_one_curve_per_run_with_a_legend():
     runs = {"lr 0.2": _run(), "lr 0.1": _run(lr=(0.1,) * 4)}
     out = P.sharpness_panel(ax, runs, ylim=(0, 25))
     assert set(out) == set(runs) and ax.get_ylim() == (0, 25)
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["lr 0.2", "2/lr (lr 0.2)", "lr 0.1", "2/lr (lr 0.1)"]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["lr 0.2", "lr 0.1", "2/lr (dashed, same colour)"]
     ax2 = _ax()
     lines = P.loss_panel(ax2, runs)
     assert ax2.get_yscale() == "log" and lines["lr 0.1"].get_ydata().tolist() == [0.5, 0.4, 0.45, 0.3, 0.2]

@@ -58,16 +58,22 @@ def update_run(artists, loss_line, run):
         loss_line.set_data(run.loss_steps, run.loss)
 
 
-def sharpness_panel(ax, runs, colors=None, ylim=None):
+def sharpness_panel(ax, runs, colors=None, ylim=None, legend_loc="best"):
     """Several runs' sharpness with their 2/lr lines; ``runs`` is label -> EoSRun.
+
+    The legend names each run once, plus one grey dashed entry for the 2/lr lines (each
+    drawn dashed in its run's colour).
 
     Returns label -> the artists of :func:`sharpness_curve`.
     """
+    from matplotlib.lines import Line2D
+
     colors = colors or {k: RUN_COLORS[i % len(RUN_COLORS)] for i, k in enumerate(runs)}
     out = {k: sharpness_curve(ax, r, color=colors[k], label=k) for k, r in runs.items()}
     if ylim is not None:
         ax.set_ylim(*ylim)
-    ax.legend(loc="best", fontsize="small", ncol=2)
+    handles = [a["sharpness"] for a in out.values()] + [Line2D([], [], color="0.4", ls="--", lw=1.5)]
+    ax.legend(handles, [*out, "2/lr (dashed, same colour)"], loc=legend_loc, fontsize="small")
     return out
 
 
