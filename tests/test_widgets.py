@@ -100,8 +100,8 @@ def test_play_frames_and_gif_export(tmp_path):
     ex._frame.value = 10
     assert ex._path.line.get_xydata().shape[0] == 11
     path = ex.save_gif(tmp_path / "run.gif", max_frames=40)
-    img = Image.open(path)
-    assert img.format == "GIF" and img.n_frames > 10
+    with Image.open(path) as img:
+        assert img.format == "GIF" and img.n_frames > 10
     assert path.stat().st_size < 500_000
     assert ex._path.line.get_xydata().shape[0] == 11  # the export leaves the live view where it was
 

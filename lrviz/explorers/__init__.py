@@ -3,7 +3,7 @@
 ``explore()`` gives one descent with every control; ``race()`` several optimizers on one
 surface; ``schedule_explorer()`` a schedule against a constant learning rate on noisy
 gradients; ``fit_explorer()``, ``toy_explorer()`` and ``training_explorer()`` the
-generalization and PBT pictures. They share :class:`~lrviz.explorers.base.BaseExplorer`,
+generalization and PBT pictures; ``eos_explorer()`` the edge of stability on digits. They share :class:`~lrviz.explorers.base.BaseExplorer`,
 whose docstring is the explorer contract.
 """
 import importlib
@@ -14,7 +14,8 @@ _WHERE = {
     "Explorer": "explorer", "explore": "explorer", "readout": "explorer",
     "Race": "racing", "race": "racing", "ScheduleExplorer": "racing", "schedule_explorer": "racing",
     "RACE_OPTIMIZERS": "racing", "TUNING_GRID": "racing",
-    "FitExplorer": "fit", "fit_explorer": "fit",
+    "Fit": "fit", "FitExplorer": "fit", "fit_explorer": "fit",
+    "EoSExplorer": "eos", "eos_explorer": "eos",
     "ToyExplorer": "pbt", "toy_explorer": "pbt", "TrainingExplorer": "pbt", "training_explorer": "pbt",
 }
 

@@ -48,12 +48,15 @@ from_controls = _optimizers.from_controls
 
 
 def all_hyper_controls():
-    """Every hyperparameter control name any optimizer has, in a stable order."""
-    names = {}
+    """Control name -> slider spec for every hyperparameter control any optimizer has, in the
+    engine's display order (one slider each; an explorer shows those of its optimizer)."""
+    specs = {}
     for opt in _optimizers.OPTIMIZERS:
         for conv in _optimizers.CONVENTIONS:
-            names.update(dict.fromkeys(hyper_controls(opt, conv)))
-    return tuple(names)
+            for name, spec in hyper_controls(opt, conv).items():
+                specs.setdefault(name, {k: v for k, v in spec.items() if k != "default"})
+    order = list(getattr(_optimizers, "SLIDERS", specs))
+    return dict(sorted(specs.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else len(order)))
 
 
 def _wide():

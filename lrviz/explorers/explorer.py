@@ -6,6 +6,8 @@ message shows beside the controls, the last good figure stays, and the explorer 
 """
 from __future__ import annotations
 
+import functools
+
 from ..engine import analysis
 from ..engine import validate as V
 from ..engine.descent import descend
@@ -23,6 +25,7 @@ _NAMES = ("surface", "expression", "optimizer", "lr", "steps", "x0", "x", "y", "
           "period", "gamma", "tol", "convention")
 
 
+@functools.lru_cache(maxsize=None)
 def optimizer_args():
     """Every optimizer argument an explorer passes through (control names and the rest)."""
     names = dict.fromkeys(all_hyper_controls())
@@ -157,11 +160,10 @@ class Explorer(BaseExplorer):
         c["optimizer"] = w.Dropdown(options=list(OPTIMIZERS), description="optimizer", layout=_wide())
         c["lr"] = w.FloatLogSlider(min=-5, max=1, step=0.05, description="lr", readout_format=".2e", layout=_wide())
         self._hyper_names = []
-        for name in OPTIMIZERS:  # one slider per control name, its spec from the engine
-            for key, spec in hyper_controls(name, self.params["convention"]).items():
-                if key not in c and spec.get("kind", "float") != "bool":
-                    c[key] = slider(spec, continuous_update=True)
-                    self._hyper_names.append(key)
+        for key, spec in all_hyper_controls().items():  # one slider per control name, its spec from the engine
+            if spec.get("kind", "float") != "bool":
+                c[key] = slider(spec, continuous_update=True)
+                self._hyper_names.append(key)
         c["schedule"] = w.Dropdown(options=SCHEDULE_CHOICES, description="schedule", layout=_wide())
         c["period"] = w.IntSlider(min=1, max=1000, description="period", layout=_wide())
         c["gamma"] = w.FloatSlider(min=0.01, max=0.999, step=0.01, description="gamma", layout=_wide())
