@@ -53,11 +53,12 @@ class EoSExplorer(BaseExplorer):
 
     @property
     def verdict(self) -> str:
-        """'diverged', 'at the edge of stability' (S reached 90 % of 2/lr) or 'below the edge'."""
+        """'diverged', 'at the edge of stability' (the median sharpness of the second half is at least
+        90 % of 2/lr) or 'below the edge'."""
         run = self._result
         if run.diverged_at is not None:
             return "diverged"
-        return "below the edge" if eos.edge_step(run) is None else "at the edge of stability"
+        return "at the edge of stability" if eos.plateau(run) >= 0.9 * 2.0 / self.params["lr"] else "below the edge"
 
     # ---- controls and figure
     def _build_controls(self):
@@ -82,7 +83,7 @@ class EoSExplorer(BaseExplorer):
     def _build_figure(self):
         fig = self.figure
         fig.clear()
-        self.ax_s, self.ax_loss = fig.subplots(1, 2, gridspec_kw=dict(wspace=0.3))
+        self.ax_s, self.ax_loss = fig.subplots(1, 2)
         run = self._result
         self._s = eos_plots.sharpness_curve(self.ax_s, run, label="sharpness")
         self._loss = eos_plots.loss_curve(self.ax_loss, run)
@@ -103,7 +104,7 @@ class EoSExplorer(BaseExplorer):
         finite = run.loss[np.isfinite(run.loss) & (run.loss > 0)]
         lo, hi = (finite.min(), finite.max()) if finite.size else (1e-3, 1.0)
         self.ax_loss.set_ylim(10 ** np.floor(np.log10(lo)), 10 ** np.ceil(np.log10(min(hi, 1e6))))
-        kind = "GD (full batch)" if p["batch_size"] == N else f"SGD, batch {p['batch_size']}"
+        kind = "GD" if p["batch_size"] == N else f"SGD, batch {p['batch_size']}"
         self._title.set_text(f"{kind}, lr {p['lr']:g}: {self.verdict}")
         tail = run.sharpness_steps >= run.sharpness_steps[-1] // 2
         plateau = f"{np.median(run.sharpness[tail]):.3g}" if run.diverged_at is None else "-"
