@@ -105,3 +105,22 @@ def test_bad_names_are_rejected_with_what_is_allowed(bad, message):
 
 def test_doctests():
     assert doctest.testmod(S).failed == 0
+
+
+@pytest.mark.parametrize("activation, kind", CASES)
+def test_one_pass_loss_and_grad_and_the_kept_operator_agree_with_the_separate_calls(activation, kind):
+    p, X, Y, rng = _small(7)
+    value, g = S.loss_and_grad(p, X, Y, activation, kind)
+    assert value == pytest.approx(S.loss(p, X, Y, activation, kind), rel=1e-12)
+    assert np.allclose(S.flatten(g), S.flatten(S.grad(p, X, Y, activation, kind)), rtol=1e-12, atol=0)
+    op = S.hvp_operator(p, X, Y, activation, kind)
+    for _ in range(3):  # the kept pass is reused, not consumed
+        v = [rng.normal(size=q.shape) for q in p]
+        assert np.allclose(op(S.flatten(v)), S.flatten(S.hvp(p, v, X, Y, activation, kind)), rtol=1e-12, atol=1e-15)
+
+
+def test_hvp_is_linear_in_the_direction():
+    p, X, Y, rng = _small(8)
+    op = S.hvp_operator(p, X, Y)
+    a, b = rng.normal(size=(2, sum(q.size for q in p)))
+    assert np.allclose(op(2.0 * a - 3.0 * b), 2.0 * op(a) - 3.0 * op(b), rtol=1e-10, atol=1e-12)
