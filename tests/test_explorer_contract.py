@@ -234,6 +234,23 @@ def _applied(ex, changes, old):
         assert set(p["hyper"]) <= set(changes)
 
 
+_EOS_RUNS = {}
+
+
+def check_eos(ex):
+    from lrviz.training import eos
+
+    p = ex.params
+    key = tuple(p[k] for k in ("lr", "batch_size", "steps", "every", "scale"))
+    if key not in _EOS_RUNS:  # a run costs ~1 s: each set of params is computed here once
+        common = dict(lr=p["lr"], steps=p["steps"], every=p["every"], n=500, scale=p["scale"])
+        _EOS_RUNS[key] = eos.gd(**common) if p["batch_size"] == 500 else eos.sgd(batch_size=p["batch_size"], **common)
+    fresh = _EOS_RUNS[key]
+    np.testing.assert_array_equal(ex.trajectory.loss, fresh.loss)
+    np.testing.assert_array_equal(ex.trajectory.sharpness, fresh.sharpness)
+    _shows(ex, {k: p[k] for k in ("lr", "batch_size", "steps")})
+
+
 # ---------------------------------------------------------------- what updates may contain
 # Per explorer: valid values by name, invalid values by name, values whose validity depends
 # on the state (a beta1 is fine for adam, not for sgd), and combinations that must work in
@@ -334,6 +351,12 @@ TRAINING = dict(
     maybe={}, combos=[],
 )
 
+EOS = dict(  # a run on digits costs ~1 s: few, short runs
+    good=dict(lr=st.sampled_from([0.1, 0.5]), batch_size=st.sampled_from([50, 500]), steps=st.sampled_from([40, 80])),
+    bad=dict(lr=st.one_of(st.just(-0.1), _nan), batch_size=st.just(7), steps=st.just(0), banana=st.just(1)),
+    maybe={}, combos=[],
+)
+
 
 def _tag(kind, strategy):
     return strategy.map(lambda d: {k: (kind, v) for k, v in d.items()})
@@ -382,6 +405,7 @@ def _explorer(kind):
                 "fit": lambda: lrviz.fit_explorer(max_degree=8),
                 "toy": lambda: lrviz.toy_explorer(steps=20),
                 "training": lambda: lrviz.training_explorer(lr=1e-3, epochs=1, hidden=8),
+                "eos": lambda: lrviz.explorers.eos_explorer(lr=0.2, steps=40, every=20),
             }[kind]()
             # Drawing pixels is most of an update's time (a full Agg draw is ~0.3-1 s here on a
             # busy machine); the artists' data are what the contract is about, so this file
@@ -413,7 +437,7 @@ def _run(kind, check, sequence):
             check(ex)
 
 
-@settings(SETTINGS, max_examples=30)  # the explorer with the most parameters gets the most examples
+@settings(SETTINGS, max_examples=20)  # the explorer with the most parameters gets the most examples
 @given(_updates(EXPLORER))
 def test_explore_keeps_the_contract(sequence):
     _run("explore", check_explorer, sequence)
@@ -437,7 +461,7 @@ def test_fit_explorer_keeps_the_contract(sequence):
     _run("fit", check_fit, sequence)
 
 
-@SETTINGS
+@settings(SETTINGS, max_examples=8)  # four PBT runs an update
 @given(_updates(TOY))
 def test_toy_explorer_keeps_the_contract(sequence):
     _run("toy", check_toy, sequence)
@@ -449,7 +473,13 @@ def test_training_explorer_keeps_the_contract(sequence):
     _run("training", check_training, sequence)
 
 
-@pytest.mark.parametrize("kind", ["explore", "race", "schedule", "fit", "toy", "training"])
+@settings(SETTINGS, max_examples=3)
+@given(_updates(EOS).map(lambda seq: seq[:2]))
+def test_eos_explorer_keeps_the_contract(sequence):
+    _run("eos", check_eos, sequence)
+
+
+@pytest.mark.parametrize("kind", ["explore", "race", "schedule", "fit", "toy", "training", "eos"])
 def test_every_explorer_has_the_contract_attributes(kind):
     ex = _explorer(kind)
     for attr in ("controls", "params", "trajectory", "figure", "widget", "message", "save_gif", "update"):
