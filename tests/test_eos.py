@@ -115,3 +115,25 @@ def test_bad_batch_size_says_what_is_allowed():
 
 def test_doctests():
     assert doctest.testmod(eos).failed == 0
+
+
+def test_adam_first_step_is_torchs_and_the_first_preconditioned_sharpness_is_d_h_d():
+    p, X, Y = _start()
+    run = eos.adam(lr=1e-3, steps=1, every=1)
+    g = S.grad(p, X, Y)
+    # torch's first Adam step: m_hat = g, v_hat = g^2, so the step is lr g / (|g| + eps)
+    p1 = [q - 1e-3 * a / (np.abs(a) + 1e-8) for q, a in zip(p, g)]
+    assert run.loss[1] == pytest.approx(S.loss(p1, X, Y), rel=1e-10)
+    d = 1 / np.sqrt(S.flatten([(1 - 0.9) * (np.abs(a) + 1e-8) / 1e-3 for a in g]))
+    H = S.hvp_operator(p, X, Y)
+    assert run.sharpness[0] == pytest.approx(S.lanczos(lambda u: d * H(d * u), d.size, tol=1e-8).value, rel=1e-3)
+
+
+def test_adam_preconditioned_sharpness_hovers_at_38_over_lr_free_threshold():
+    """Cohen et al. 2022: full-batch Adam's preconditioned sharpness rises to (2 + 2 beta1) / (1 - beta1)."""
+    assert eos.adam_edge(0.9) == pytest.approx(38.0) and eos.adam_edge(0.0) == pytest.approx(2.0)
+    run = eos.adam(lr=3e-3, steps=2000, every=25)
+    # step 0 uses v_hat = g^2 (a sign-like first step, far past the edge); by step 25 it is low
+    assert run.diverged_at is None and run.sharpness[1] < 0.2 * 38 and np.max(run.sharpness[40:]) < 1.2 * 38
+    assert 0.9 < eos.plateau(run) / eos.adam_edge(0.9) < 1.1
+    assert run.loss[-1] < 0.05 * run.loss[0]

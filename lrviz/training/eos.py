@@ -28,7 +28,7 @@ import numpy as np
 from . import sharpness as S
 from .nets import digits
 
-__all__ = ["EoSRun", "problem", "gd", "sgd", "plateau", "edge_step", "loss_rises", "is_stable",
+__all__ = ["EoSRun", "problem", "gd", "sgd", "adam", "adam_edge", "plateau", "edge_step", "loss_rises", "is_stable",
            "largest_stable_lr", "BATCH_SIZES"]
 
 HIDDEN = 32
@@ -147,6 +147,66 @@ def sgd(lr=0.2, batch_size=50, steps=1000, every=50, n=500, seed=0, hidden=HIDDE
     steps (and at the last one).
     """
     return _run(lr, steps, every, n, seed, batch_size, hidden, scale)
+
+
+def adam_edge(beta1=0.9):
+    """The stability threshold of Adam's preconditioned sharpness: (2 + 2 beta1) / (1 - beta1) (38 at 0.9).
+
+    On a quadratic with preconditioned curvature lam, Adam's momentum iteration (frozen
+    preconditioner) is stable only while lam < (2 + 2 beta1) / (1 - beta1) (Cohen et al. 2022).
+
+    >>> round(adam_edge(0.9), 6)
+    38.0
+    """
+    return (2.0 + 2.0 * beta1) / (1.0 - beta1)
+
+
+def adam(lr=3e-3, steps=2000, every=25, betas=(0.9, 0.999), eps=1e-8, n=500, seed=0, hidden=HIDDEN,
+         scale=SCALE) -> EoSRun:
+    """Full-batch Adam (torch's update and bias corrections) recording the *preconditioned* sharpness.
+
+    Adam's step is w <- w - P_t^-1 m_t with P_t = (1 - beta1^t) diag(sqrt(v_hat_t) + eps) / lr.
+    Its stability is set by lambda_max(P_t^-1 H_t), the largest eigenvalue of D H D with
+    D = P_t^(-1/2) (the same spectrum, symmetric), measured here with the step's own P_t.
+    Cohen et al., "Adaptive Gradient Methods at the Edge of Stability" (2022): it rises to
+    :func:`adam_edge` (38 for beta1 = 0.9) and hovers there. ``sharpness`` holds that
+    quantity, so compare it with ``adam_edge(betas[0])``, not with ``run.edge`` (2/lr).
+    """
+    if isinstance(lr, bool) or not isinstance(lr, numbers.Real) or not 0 < lr < np.inf:
+        raise ValueError(f"Invalid lr: {lr!r} (must be a finite number > 0)")
+    b1, b2 = betas
+    if not (0 <= b1 < 1 and 0 <= b2 < 1):
+        raise ValueError(f"Invalid betas: {betas!r} (each must be in [0, 1))")
+    steps, every = _int_arg("steps", steps, 0), _int_arg("every", every, 1)
+    X, Y = problem(n)
+    params = S.init_mlp((X.shape[1], _int_arg("hidden", hidden, 1), Y.shape[1]), seed=seed, scale=scale)
+    m = [np.zeros_like(q) for q in params]
+    v = [np.zeros_like(q) for q in params]
+    losses, s_steps, s_vals, vec, diverged = [], [], [], None, None
+    with np.errstate(all="ignore"):
+        for t in range(steps + 1):
+            value, g = S.loss_and_grad(params, X, Y)
+            losses.append(value)
+            if not (np.isfinite(value) and value <= BLOW_UP):
+                diverged = t
+                break
+            k = t + 1  # torch counts Adam's steps from 1
+            m = [b1 * a + (1 - b1) * q for a, q in zip(m, g)]
+            v = [b2 * a + (1 - b2) * q * q for a, q in zip(v, g)]
+            denom = [np.sqrt(a / (1 - b2 ** k)) + eps for a in v]
+            if t % every == 0 or t == steps:
+                D = 1.0 / np.sqrt(S.flatten(denom) * (1 - b1 ** k) / lr)
+                H = S.hvp_operator(params, X, Y)
+                eig = S.lanczos(lambda u: D * H(D * u), D.size, v0=vec)
+                vec = eig.vector
+                s_steps.append(t)
+                s_vals.append(eig.value)
+            if t == steps:
+                break
+            params = [q - lr * (a / (1 - b1 ** k)) / d for q, a, d in zip(params, m, denom)]
+    n_steps = len(losses) - 1 if diverged is None else diverged
+    return EoSRun(np.array(losses), np.arange(len(losses)), np.full(n_steps, float(lr)),
+                  np.array(s_steps, dtype=int), np.array(s_vals), diverged, None)
 
 
 def plateau(run: EoSRun, start=None) -> float:

@@ -36,7 +36,7 @@ from typing import NamedTuple
 import numpy as np
 
 __all__ = ["init_mlp", "loss", "grad", "loss_and_grad", "hvp", "hvp_operator", "add", "flatten", "unflatten", "hessian",
-           "top_eigenvalue", "Eigen", "ACTIVATIONS", "LOSSES"]
+           "top_eigenvalue", "lanczos", "Eigen", "ACTIVATIONS", "LOSSES"]
 
 ACTIVATIONS = ("tanh", "relu")
 LOSSES = ("mse", "xent")
@@ -235,7 +235,15 @@ def top_eigenvalue(params, X, Y, activation="tanh", kind="mse", v0=None, tol=1e-
     top eigenvector slowly, so a warm start needs few products.
     """
     size = sum(p.size for p in params)
-    op = hvp_operator(params, X, Y, activation, kind)
+    return lanczos(hvp_operator(params, X, Y, activation, kind), size, v0=v0, tol=tol, max_iter=max_iter, seed=seed)
+
+
+def lanczos(op, size, v0=None, tol=1e-3, max_iter=60, seed=0):
+    """The largest eigenvalue of the symmetric operator ``op`` (flat v -> flat A v) on R^size.
+
+    Lanczos with full reorthogonalisation, stopped at a relative residual <= ``tol``; what
+    :func:`top_eigenvalue` uses, also for a preconditioned Hessian D H D.
+    """
     q = np.random.default_rng(seed).normal(size=size) if v0 is None else np.array(v0, dtype=float)
     q /= np.linalg.norm(q)
     Q, alphas, betas = [q], [], []
