@@ -88,7 +88,9 @@ def digits() -> Digits:
         out = []
         for part in parts:
             rows = np.sort(np.concatenate(part))
-            X, y = pixels[rows] / 16.0, labels[rows].astype(np.int64)
+            # labels in numpy's index type (int64 here, int32 in the browser's wasm32), which
+            # np.bincount and friends take as it is
+            X, y = pixels[rows] / 16.0, labels[rows].astype(np.intp)
             X.flags.writeable = y.flags.writeable = False
             out += [X, y]
         _CACHE["split"] = Digits(*out)
