@@ -180,3 +180,27 @@ def test_bug7_lowering_steps_below_period_computes_once(make):
     assert ex.trajectory.steps == 100 and ex.controls["period"].max >= 200
     if "steps" in ex.controls:
         assert ex.controls["steps"].value == 100
+
+
+def _figure_state(fig):
+    return [(ax.get_xlim(), ax.get_ylim(), [np.asarray(line.get_xydata()).tolist() for line in ax.lines])
+            for ax in fig.axes]
+
+
+def test_bug6_a_failure_while_rebuilding_restores_the_figure_limits_included():
+    ex = lrviz.explore("quartic", optimizer="sgd", lr=0.01, steps=30)
+    assert ex.update(x0=(3.0,)) and ex.update(x0=(1.0,))  # limits may keep what the far start needed
+    before = _figure_state(ex.figure)
+    build, calls = ex._build_internals, []
+
+    def fails_once():
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("drawing failed")
+        build()
+
+    ex._build_internals = fails_once
+    assert ex.update(surface="bowl") is False and "RuntimeError" in ex.message
+    assert ex.params["surface"].name == "quartic" and _figure_state(ex.figure) == before
+    ex._build_internals = build
+    assert ex.update(surface="bowl") and ex.trajectory.surface.dim == 2

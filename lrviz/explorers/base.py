@@ -225,6 +225,7 @@ class BaseExplorer:
         self._busy = True
         old_params, old_result = self.params, self._result
         old_frame = self._frame.value if hasattr(self, "_frame") else None
+        old_limits = [(ax.get_xlim(), ax.get_ylim()) for ax in self.figure.axes]
         stage = "merge"
         try:
             with warnings.catch_warnings():
@@ -240,7 +241,7 @@ class BaseExplorer:
                 self._sync_frames()
                 self._render()
         except Exception as err:  # a slider must never break the notebook: report, keep going
-            self._rollback(stage, old_params, old_result, old_frame)
+            self._rollback(stage, old_params, old_result, old_frame, old_limits)
             self._show_message(_describe(err))
             return False
         finally:
@@ -248,7 +249,7 @@ class BaseExplorer:
         self._show_message("")
         return True
 
-    def _rollback(self, stage, params, result, frame):
+    def _rollback(self, stage, params, result, frame, limits):
         self.params, self._result = params, result
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -260,6 +261,13 @@ class BaseExplorer:
             self._sync_controls()
             self._sync_frames()
             self._render()
+            axes = self.figure.axes
+            if stage == "rebuild" and len(axes) == len(limits):
+                # limits can depend on the history (a path that once went far widened them)
+                for ax, (xlim, ylim) in zip(axes, limits):
+                    ax.set_xlim(xlim)
+                    ax.set_ylim(ylim)
+                self.live.refresh()
             if frame is not None and frame != self._frame.value:
                 self._frame.value = frame  # its observer shows that frame again
 
@@ -288,6 +296,7 @@ class BaseExplorer:
         return self._figure_key() != self._built_key
 
     def _rebuild(self):
+        self._built_key = None  # a build that fails midway is redone in full next time
         self._build_figure()
         self._built_key = self._figure_key()
 

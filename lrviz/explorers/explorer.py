@@ -209,10 +209,10 @@ class Explorer(BaseExplorer):
     # ---- figure
     def _build_figure(self):
         fig, s, traj = self.figure, self.params["surface"], self.trajectory
-        built = self._built_key
-        if built is not None and built[0] is s:  # same surface: only the look-inside panel changes
+        if getattr(self, "_drawn_surface", None) is s:  # same surface: only the look-inside panel changes
             self._build_internals()
             return
+        self._drawn_surface = None  # until the whole figure is built (a failure midway rebuilds it all)
         fig.clear()
         self._int_twins = []
         gs = fig.add_gridspec(3, 2, width_ratios=(1.3, 1), height_ratios=(1, 0.75, 1.5))
@@ -234,6 +234,7 @@ class Explorer(BaseExplorer):
         self._lr = plotting.lr_curve(self.ax_lr, traj)
         self._cursors = [ax.axvline(0, color="0.4", lw=1, ls=":") for ax in (self.ax_loss, self.ax_lr)]
         self._build_internals()
+        self._drawn_surface = s
 
     def _build_internals(self):
         for twin in getattr(self, "_int_twins", ()):  # internals() may add a right-hand axis
