@@ -106,12 +106,13 @@ def main(argv):
     if command == "lab":
         # containers often run as root, which JupyterLab refuses without this flag
         as_root = ["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
-        return _run([PYTHON, "-m", "jupyterlab", "notebooks/00_start_here.ipynb", *as_root, *rest])
+        return _run([PYTHON, "-m", "jupyterlab", "notebooks/00_start_here.ipynb", *as_root, *rest],
+                    env=_single_threaded_blas())
     if command == "present":
         if not rest:
             print("usage: python3 run.py present notebooks/NN_topic.ipynb")
             return 2
-        return _run([PYTHON, "-m", "voila", *rest])
+        return _run([PYTHON, "-m", "voila", *rest], env=_single_threaded_blas())
     if command == "grade":
         return _run([PYTHON, "scripts/grade.py", *rest], env=_single_threaded_blas())
     return _run([PYTHON, "scripts/execute_notebooks.py", *rest], env=_single_threaded_blas())

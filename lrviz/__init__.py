@@ -30,10 +30,10 @@ __version__ = "0.1.0"
 _MODULES = {
     "expressions": "engine.expressions",
     "nets": "training.nets", "generalization": "training.generalization", "pbt": "training.pbt",
-    "ray_pbt": "training.ray_pbt",
+    "ray_pbt": "training.ray_pbt", "sharpness": "training.sharpness", "eos": "training.eos",
     "style": "pictures.style", "canvas": "pictures.canvas", "plotting": "pictures.plotting",
     "curves": "pictures.curves", "animation": "pictures.animation", "pbt_plots": "pictures.pbt_plots",
-    "fit_plots": "pictures.fit_plots",
+    "fit_plots": "pictures.fit_plots", "eos_plots": "pictures.eos_plots", "momentum_plots": "pictures.momentum_plots",
     "widgets": "explorers", "racing": "explorers.racing", "fit_widgets": "explorers.fit",
     "pbt_widgets": "explorers.pbt",
     "checks": "exercises.checks",
