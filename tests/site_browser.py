@@ -251,7 +251,7 @@ _WATCH_JS = """(fig) => {
         const h0 = hash();
         const tick = () => {
             if (hash() !== h0) { w.latencies.push(performance.now() - t0); w.busy = false; return; }
-            if (performance.now() - t0 > 20000) { w.timeouts++; w.busy = false; return; }
+            if (performance.now() - t0 > 30000) { w.timeouts++; w.busy = false; return; }
             requestAnimationFrame(tick);
         };
         requestAnimationFrame(tick);
@@ -292,7 +292,7 @@ async def install_pixel_watch(figure) -> tuple[int, int]:
     return tuple(await figure.evaluate(_WATCH_JS))
 
 
-async def press_and_time(page, handle, key: str, timeout: float = 20.0) -> float | None:
+async def press_and_time(page, handle, key: str, timeout: float = 30.0) -> float | None:
     """Press ``key`` on the slider handle; ms until the figure's canvas shows new pixels (None: never)."""
     n_lat, n_to = await page.evaluate("[window.__lrviz.latencies.length, window.__lrviz.timeouts]")
     await handle.focus()
@@ -328,7 +328,7 @@ async def open_notebook(page, base: str, name: str, timeout: float = 60_000) -> 
         pass
 
 
-async def run_notebook(browser, base: str, name: str, *, expects_slider: bool, presses: int = 2,
+async def run_notebook(browser, base: str, name: str, *, expects_slider: bool, presses: int = 3,
                        run_timeout: float = 420, artifacts: Path | None = None) -> SiteRun:  # fmt: skip
     """Open ``name`` in the site, Run All, read the errors, and press a key on its lr slider."""
     run = SiteRun(name)
@@ -357,6 +357,7 @@ async def run_notebook(browser, base: str, name: str, *, expects_slider: bool, p
                     handle = slider.locator(B.HANDLE_SEL).first
                     for _ in range(presses):
                         run.latencies_ms.append(await press_and_time(page, handle, await key_for(handle)))
+                        await asyncio.sleep(0.5)
             run.seconds["slider"] = time.monotonic() - t0
     except Exception as e:  # reported by the test, with a screenshot
         run.failure = f"{type(e).__name__}: {e}"
