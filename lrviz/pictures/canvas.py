@@ -31,11 +31,14 @@ What keeps a slider smooth (measured in ``benchmarks/browser_latency.py``):
   pixels only, through Pillow at zlib level 6 (~20 ms for a 960 x 640 canvas). Frames
   here are cropped to the changed pixels' bottom-right corner (the browser draws them at
   the top-left) and written by :func:`encode_frame` (no row filter, level 1: ~5 ms, the
-  same size).
+  same size). The browser keeps only the newest of two images that arrive close together,
+  so frames within ``SAFE_DIFF_GAP_S`` of the previous one are sent whole (~12 ms,
+  ~150 KiB): a lost diff frame would leave stale pixels on screen.
 """
 from __future__ import annotations
 
 import struct
+import time
 import zlib
 
 import matplotlib
@@ -344,19 +347,19 @@ class LiveFigure:
         """
         canvas = self.figure.canvas
         held = self._hold_limits() if self._defer_relayout and not settle else None
-        try:
-            if not held:
-                self._ensure_background(settle)
-            canvas.restore_region(self._background)
-            for a in self.dynamic:
-                if a.get_visible() and a.axes is not None:
-                    a.axes.draw_artist(a)
-                elif a.get_visible():
-                    self.figure.draw_artist(a)
-        finally:
-            for ax, (xlim, ylim) in (held or {}).items():
-                ax.set_xlim(xlim, emit=False, auto=None)
-                ax.set_ylim(ylim, emit=False, auto=None)
+        if held:
+            limits = held
+            try:
+                self._draw_dynamic()
+            except Exception:  # e.g. a label far outside the held limits: FreeType overflows
+                held = None
+            finally:
+                for ax, (xlim, ylim) in limits.items():  # the explorer's limits, untouched
+                    ax.set_xlim(xlim, emit=False, auto=None)
+                    ax.set_ylim(ylim, emit=False, auto=None)
+        if not held:
+            self._ensure_background(settle)
+            self._draw_dynamic()
         # Until ipympl's view exists (syncing_data_url), a blit would store a data URL
         # the browser cannot draw (no "data:" prefix) and the figure would never show;
         # the view asks for a full draw when it connects anyway.
@@ -371,6 +374,15 @@ class LiveFigure:
             self._relayout_pending = True
         if self._relayout_pending:
             self._restart_relayout_timer()
+
+    def _draw_dynamic(self):
+        canvas = self.figure.canvas
+        canvas.restore_region(self._background)
+        for a in self.dynamic:
+            if a.get_visible() and a.axes is not None:
+                a.axes.draw_artist(a)
+            elif a.get_visible():
+                self.figure.draw_artist(a)
 
     def _restart_relayout_timer(self):
         if self._timer is None:
@@ -448,6 +460,9 @@ def encode_frame(pixels, level=1) -> bytes:
             + chunk(b"IEND", b""))
 
 
+# A diff frame only after this long without frames: by then the browser has drawn the last one.
+SAFE_DIFF_GAP_S = 0.25
+
 # A 1 x 1 transparent pixel: "nothing changed" (the browser waits for an image per draw request).
 _EMPTY = None
 
@@ -457,7 +472,8 @@ def _diff_image(canvas):
 
     In 'diff' mode the browser draws the image at the canvas' top-left over what it shows,
     transparent pixels leaving it as it was; so the image can stop at the last changed row
-    and column. Full frames: the first one, after a new size, or with transparent pixels.
+    and column. Full frames: the first one, after a new size, with transparent pixels, or
+    within ``SAFE_DIFF_GAP_S`` of the previous frame.
     """
     global _EMPTY
     if not canvas._png_is_old:
@@ -468,7 +484,13 @@ def _diff_image(canvas):
     # alpha is the high byte of each little-endian RGBA uint32: opaque means >= 0xFF000000
     opaque = np.little_endian and bool((buff >= np.uint32(0xFF000000)).all())
     canvas._png_is_old = False
-    if canvas._force_full or buff.shape != last.shape or not opaque:
+    # The browser shows one image at a time: a frame that arrives while the previous one is
+    # still decoding replaces it, and a lost diff frame would leave its old pixels on screen
+    # for good. Frames in quick succession (a drag, the held-back limits) are sent whole.
+    now = time.monotonic()
+    quick = now - getattr(canvas, "_lrviz_sent", -np.inf) < SAFE_DIFF_GAP_S
+    canvas._lrviz_sent = now
+    if canvas._force_full or buff.shape != last.shape or not opaque or quick:
         canvas.set_image_mode("full")
         canvas._last_buff = buff.copy()
         canvas._force_full = False
