@@ -861,6 +861,7 @@ def drag_handle(page, handle, moves: int = 30, seconds: float = 2.0, px: float =
     ``{"moves": made, "shown": changed repaints between the first move and release,
     "after": repaints after release, "settle_ms": release -> last repaint (0 if none)}``.
     """
+    handle.scroll_into_view_if_needed()  # the mouse only reaches what is on screen
     box = handle.bounding_box()
     track = handle.evaluate(
         "h => { const t = h.closest('.noUi-target') || h.parentElement; const r = t.getBoundingClientRect(); return [r.left, r.right]; }"
