@@ -9,6 +9,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]*.ipynb"))
+# True once scripts/browser_cell.py has given every notebook its browser cell (then it must stay).
+BROWSER_CELL_REQUIRED = False
 
 
 def _requirements():
@@ -85,7 +87,15 @@ def test_notebook_follows_the_conventions(path):
     cells = nb["cells"]
     assert cells[0]["cell_type"] == "markdown" and "".join(cells[0]["source"]).lstrip().startswith("# ")
     code = [c for c in cells if c["cell_type"] == "code"]
-    first = "".join(code[0]["source"])
+    # First the browser cell (scripts/browser_cell.py: installs lrviz in the JupyterLite site,
+    # does nothing on the desktop), then the imports with the style.
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import browser_cell
+
+    has_cell = browser_cell.has_cell(nb)
+    assert has_cell or not BROWSER_CELL_REQUIRED, "add the browser cell: python3 scripts/browser_cell.py"
+    assert not any(browser_cell.is_browser_cell(c) for c in code[1:]), "the browser cell goes first, once"
+    first = "".join(code[1 if has_cell else 0]["source"])
     assert "use_style(" in first and "pip install" not in first
     for c in code:
         src = "".join(c["source"])
