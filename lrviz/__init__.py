@@ -45,6 +45,7 @@ _NAMES = {
     "use_style": "pictures.style", "style_context": "pictures.style", "color_for": "pictures.style",
     "explore": "explorers", "race": "explorers", "schedule_explorer": "explorers", "Explorer": "explorers",
     "fit_explorer": "explorers", "toy_explorer": "explorers", "training_explorer": "explorers",
+    "eos_explorer": "explorers",
 }
 
 
