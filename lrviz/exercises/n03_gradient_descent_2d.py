@@ -24,7 +24,7 @@ def q1(answer):
     explain = ("df/dx = 4·2·(-6) + 2·(-4) = -56 and df/dy = 2·(-6) + 4·1·(-4) = -28, so the step is "
                "(+0.56, +0.28): (x1, y1) = (2.56, 1.28). Each coordinate moves against its own slope, with one lr.")
     if answer is checks.KEY or answer is None or answer is Ellipsis:
-        return checks.check_number(answer, expected[0], rtol=1e-3, hint=hint, explain=explain)
+        return checks.check_number(answer, expected, rtol=1e-3, hint=hint, explain=explain)
     try:
         x1, y1 = (float(v) for v in answer)
     except (TypeError, ValueError):
