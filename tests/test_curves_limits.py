@@ -2,7 +2,7 @@
 
 Matplotlib's log ticks compute 10**decade and overflow past ~1e300; under the explorer
 contract that RuntimeWarning rejects the update ("Not applied: RuntimeWarning: overflow
-encountered in power"). The limits are therefore capped at 1e200 on every path: a figure
+encountered in power"). The limits are therefore capped (curves.Y_CAP) on every path: a figure
 built on such a run, and the sticky limits of a live update.
 """
 import warnings
@@ -17,7 +17,7 @@ import pytest  # noqa: E402
 import lrviz  # noqa: E402
 from lrviz.pictures import curves  # noqa: E402
 
-CAP = 1e200
+CAP = curves.Y_CAP
 
 
 @pytest.fixture
@@ -59,8 +59,8 @@ def test_a_range_wholly_past_the_cap_still_has_two_distinct_limits(strict, scale
 @pytest.mark.parametrize("scale", ["log", "linear"])
 def test_ordinary_limits_are_untouched(scale):
     fig, ax = _axes(scale)
-    curves._set_ylim(ax, 1e-3, 1e150)
-    assert ax.get_ylim() == (1e-3, 1e150)
+    curves._set_ylim(ax, 1e-3, 1e80)
+    assert ax.get_ylim() == (1e-3, 1e80)
     plt.close(fig)
 
 
@@ -99,3 +99,20 @@ def test_loss_curve_on_a_near_overflow_trajectory(strict):
     np.testing.assert_array_equal(line.get_ydata(), curves._floor(curves._loss_y(t)[0], True))
     fig.canvas.draw()
     plt.close(fig)
+
+
+@pytest.mark.parametrize("mode", ["classroom", "notebook"])
+def test_a_diverging_lr_is_shown_on_a_small_classroom_axis(mode):
+    """The explorer's small loss axis asks for few log ticks, and the locator may place one a
+    whole stride past the top: with the cap at 1e200 this overflowed (himmelblau, lr 0.075
+    diverges at step 8), the update was refused and the student never saw the divergence."""
+    with lrviz.style_context(mode):
+        ex = lrviz.explore("himmelblau", optimizer="sgd", lr=0.01, steps=200, x0=(-1, -1))
+        ex.figure.canvas.draw()
+        assert ex.update(lr=0.075), ex.message
+        assert ex.trajectory.diverged_at is not None
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            ex.figure.canvas.draw()
+        assert ex.update(lr=0.02) and ex.trajectory.diverged_at is None
+    plt.close("all")

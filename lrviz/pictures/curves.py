@@ -58,6 +58,10 @@ def _floor(y, log):
         return np.where(np.isfinite(y), np.maximum(y, 1e-16), np.nan)
 
 
+#: The largest |y-limit| a loss axis takes (see _set_ylim).
+Y_CAP = 1e100
+
+
 def _set_ylim(ax, lo, hi, sticky=False):
     """Set y-limits; ``sticky`` keeps the current ones while [lo, hi] fits them well.
 
@@ -66,9 +70,11 @@ def _set_ylim(ax, lo, hi, sticky=False):
     change only when the data leave them or shrink to under a third of the axis, and then
     with slack so that the next small change fits again.
     """
-    # a diverged run's loss reaches 1e308: log ticks (10**decade) overflow past ~1e300
-    lo, hi = (float(v) for v in np.clip([lo, hi], -1e200, 1e200))
-    if not lo < hi and abs(hi) >= 1e200:  # the whole range lies past the cap
+    # a diverged run's loss reaches 1e308, and a log locator asked for few ticks (a small
+    # axis in the classroom style) may place one a whole stride, up to the axis' span in
+    # decades, past the top: 10**decade overflows unless the limits stay far below 1e308
+    lo, hi = (float(v) for v in np.clip([lo, hi], -Y_CAP, Y_CAP))
+    if not lo < hi and abs(hi) >= Y_CAP:  # the whole range lies past the cap
         lo, hi = (hi * 1e-3, hi) if ax.get_yscale() == "log" else (hi / 2, hi) if hi > 0 else (lo, lo / 2)
     if ax.get_yscale() == "log" and not lo > 0:  # (log axes cannot show 0 or below)
         lo = hi * 1e-3 if hi > 0 else 1e-16
@@ -80,7 +86,7 @@ def _set_ylim(ax, lo, hi, sticky=False):
         slack = 0.4 * (b - a) if b > a else 0.5
         bottom = a if (lo == 0 and ax.get_yscale() == "linear") else a - slack  # lr axes start at 0
         with np.errstate(over="ignore"):  # slack above a diverged run's 1e300 loss: cap it
-            lo, hi = np.clip(t.inverted().transform([bottom, b + slack]), -1e200, 1e200)  # (log ticks overflow past ~1e300)
+            lo, hi = np.clip(t.inverted().transform([bottom, b + slack]), -Y_CAP, Y_CAP)
     ax.set_ylim(float(lo), float(hi))
 
 
