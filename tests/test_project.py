@@ -10,7 +10,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]*.ipynb"))
 # True once scripts/browser_cell.py has given every notebook its browser cell (then it must stay).
-BROWSER_CELL_REQUIRED = False
+BROWSER_CELL_REQUIRED = True
 
 
 def _requirements():
