@@ -147,8 +147,10 @@ def build_lrviz_wheel(dest: Path) -> Path:
     with tempfile.TemporaryDirectory(prefix="lrviz_wheel_") as tmp:
         src = Path(tmp) / "src"
         src.mkdir()
-        for name in ("pyproject.toml", "README.md"):
-            shutil.copy2(ROOT / name, src / name)
+        # pyproject.toml and what it names: the readme and the licence files
+        for path in [ROOT / "pyproject.toml", *ROOT.glob("README*"), *ROOT.glob("LICENSE*"), *ROOT.glob("COPYING*")]:
+            if path.is_file():
+                shutil.copy2(path, src / path.name)
         shutil.copytree(ROOT / "lrviz", src / "lrviz", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
         subprocess.run(
             [sys.executable, "-m", "pip", "wheel", "--disable-pip-version-check", "-q",
