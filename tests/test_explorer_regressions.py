@@ -133,6 +133,25 @@ def test_bug6_a_warning_from_below_is_a_clean_rejection():
     assert ex.message == "" and ex.trajectory.optimizer.hyperparams["lr"] == 0.2
 
 
+@pytest.mark.parametrize("category", [DeprecationWarning, FutureWarning, PendingDeprecationWarning])
+def test_a_library_deprecation_warning_does_not_reject_the_update(category):
+    """With another matplotlib or pyparsing version a library may warn about its own API on
+    every draw: that says nothing about the run, so the update goes through (a numeric
+    RuntimeWarning still rejects it, above)."""
+    ex = lrviz.explore("scaled_parabola", optimizer="nesterov", lr=0.1, steps=50)
+    compute = ex._compute
+
+    def deprecated(p):
+        warnings.warn("this API is deprecated", category)
+        return compute(p)
+
+    ex._compute = deprecated
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", category)
+        assert ex.update(lr=0.2), ex.message
+    assert ex.message == "" and ex.trajectory.optimizer.hyperparams["lr"] == 0.2
+
+
 def test_bug6_nesterov_at_lr_08_for_120_steps_then_the_next_update_works():
     ex = lrviz.explore("scaled_parabola", optimizer="nesterov", lr=0.1, steps=50)
     ok = ex.update(lr=0.8, steps=120)

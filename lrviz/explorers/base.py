@@ -47,6 +47,16 @@ control_values = _optimizers.control_values
 from_controls = _optimizers.from_controls
 
 
+def _warnings_as_errors():
+    """Inside ``catch_warnings``: a warning from the computation or the drawing (an overflow,
+    an invalid value) rejects the update. A library's DeprecationWarning or FutureWarning
+    says nothing about this run, and with another matplotlib or pyparsing version it would
+    reject every update, so those are shown as usual instead."""
+    warnings.simplefilter("error")
+    for category in (DeprecationWarning, PendingDeprecationWarning, FutureWarning):
+        warnings.simplefilter("default", category)
+
+
 def all_hyper_controls():
     """Control name -> slider spec for every hyperparameter control any optimizer has, in the
     engine's display order (one slider each; an explorer shows those of its optimizer)."""
@@ -143,7 +153,9 @@ class BaseExplorer:
        ``_frames_max()``.
     7. *render*: ``_render()`` moves the existing artists (``set_data``) and refreshes.
 
-    All steps run with every warning raised as an error. It is all or nothing: a rejected
+    All steps run with every warning raised as an error, except a library's
+    DeprecationWarning / FutureWarning (they say nothing about this run, and another
+    library version would otherwise reject every update). It is all or nothing: a rejected
     value, or any error or warning from the layers below, leaves ``params``, the result,
     the controls and the figure as they were (if it came after the commit, the old state
     is rebuilt and re-rendered), shows the message beside the controls, and returns
@@ -203,7 +215,7 @@ class BaseExplorer:
     def _start(self, params):
         """Validate and compute the initial ``params`` (errors raise), then build and draw."""
         with warnings.catch_warnings():
-            warnings.simplefilter("error")
+            _warnings_as_errors()
             p = self._validate(dict(params))
             result = self._compute(p)
         self.params, self._result = p, result
@@ -229,7 +241,7 @@ class BaseExplorer:
         stage = "merge"
         try:
             with warnings.catch_warnings():
-                warnings.simplefilter("error")
+                _warnings_as_errors()
                 p = self._validate(self._merge(dict(changes)))
                 result = self._compute(p)
                 stage = "commit"
