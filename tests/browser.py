@@ -442,7 +442,7 @@ class PageLog:
         kind = header.get("msg_type")
         if kind == "error":
             tb = _ANSI.sub("", "\n".join(content.get("traceback", [])))
-            tail = "\n".join(tb.splitlines()[-25:])
+            tail = "\n".join(tb.splitlines()[-80:])  # deep enough to reach lrviz frames
             self.kernel_errors.append(f"{content.get('ename')}: {content.get('evalue')}\n{tail}")
         elif kind == "stream" and content.get("name") == "stderr" and "Traceback" in content.get("text", ""):
             self.kernel_errors.append(_ANSI.sub("", content["text"])[-3000:])

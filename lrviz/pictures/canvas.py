@@ -265,8 +265,15 @@ class LiveFigure:
                 pixels = np.asarray(renderer.buffer_rgba()).view(np.uint32)[..., 0]
                 canvas.restore_region(self._background)
                 pixels[r0:r1, x0:x1] = self._blank_pixels(renderer)[r0:r1, x0:x1]
-                for a in members:
-                    a.draw(renderer)
+                try:
+                    for a in members:
+                        a.draw(renderer)
+                except RuntimeError:
+                    # FreeType refuses a glyph placed by the held layout far off the canvas
+                    # ("raster overflow" on a log tick label after a drag into divergence):
+                    # the caller then draws everything, layout included.
+                    canvas.restore_region(self._background)
+                    return False
                 fresh = pixels[r0:r1, x0:x1].copy()
                 canvas.restore_region(self._background)  # a neighbour drew beyond the region
                 pixels[r0:r1, x0:x1] = fresh
