@@ -13,6 +13,12 @@ from PIL import Image
 from lrviz.pictures import canvas as C
 
 
+@pytest.fixture(autouse=True)
+def _partial_redraw_on(monkeypatch):
+    """These tests check the partial redraw itself (off by default in LiveFigure)."""
+    monkeypatch.setattr(C.LiveFigure, "partial_redraw", True)
+
+
 def _figure(ylim1=(-1.0, 1.0), layout=None, size=(6, 4)):
     """Three panels packed tightly (tick labels reach into the neighbours), one moving line each."""
     fig = Figure(figsize=size, dpi=80, layout=layout)
@@ -228,6 +234,7 @@ IPYMPL_SCRIPT = textwrap.dedent(r"""
     from lrviz.pictures import canvas as C
     from lrviz.pictures.canvas import LiveFigure
 
+    LiveFigure.partial_redraw = True
     live = LiveFigure((6, 4), dpi=80)
     fig, canvas = live.figure, live.figure.canvas
     axes = fig.subplots(2, 1)

@@ -93,6 +93,12 @@ class LiveFigure:
             (``held``: frames drawn with the previous limits while a slider moves).
     """
 
+    #: Redraw only the axes whose limits moved (else: the whole figure). Off by default:
+    #: in the browser tests a kernel died, and FreeType refused glyphs ("raster overflow"),
+    #: while a partial redraw drew tick labels placed by a held layout after a drag into
+    #: divergence. The pixels it gives equal a full draw's (tests/test_canvas.py).
+    partial_redraw = False
+
     def __init__(self, figsize=None, dpi=100, figure=None, blit=True):
         self.blit = blit
         if figure is not None:  # wrap a figure someone else made (animation.PathAnimation)
@@ -321,7 +327,7 @@ class LiveFigure:
             self._capture()
             return
         changed = [ax for ax in self.figure.axes if self._layout.get(ax) != self._axes_layout(ax)]
-        if changed and not self._redraw_axes(changed, settle):
+        if changed and not (self.partial_redraw and self._redraw_axes(changed, settle)):
             self._capture()
 
     def _hold_limits(self):
