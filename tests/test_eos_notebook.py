@@ -43,15 +43,18 @@ def test_printed_text_survives_a_tiny_change_of_the_initial_weights(monkeypatch,
     namespace = {}
     checked = 0
     for cell in cells:
-        if "nbval-ignore-output" in cell["metadata"].get("tags", []) or cell.get("id") == "lrviz-browser-setup":
-            continue  # the live explorer, and the browser cell (it installs nothing on the desktop)
+        source = "".join(cell["source"])
+        ignored = "nbval-ignore-output" in cell["metadata"].get("tags", [])
+        if cell.get("id") == "lrviz-browser-setup" or (ignored and "%matplotlib" not in source):
+            continue  # the browser cell (it installs nothing here) and the live explorer
         # IPython magics (%matplotlib widget) are the kernel's, not Python
         source = "".join(line for line in cell["source"] if not line.lstrip().startswith("%"))
         out = io.StringIO()
         with contextlib.redirect_stdout(out):
             exec(compile(source, f"cell {cell.get('execution_count')}", "exec"), namespace)
         plt.close("all")
-        assert out.getvalue() == _stored_text(cell), "".join(cell["source"])[:120]
+        if not ignored:  # the imports cell runs, its (widget-backend) output is not compared
+            assert out.getvalue() == _stored_text(cell), "".join(cell["source"])[:120]
         checked += bool(out.getvalue())
     assert checked >= 8  # the claims were printed, not skipped
     assert namespace["runs"]["lr 0.2"].loss[0] != 0  # the runs happened
