@@ -792,9 +792,13 @@ _PAINTS_JS = """(fig) => {
     const draw = ctx.drawImage;
     ctx.drawImage = function (...args) {
         const r = draw.apply(this, args);
+        const t = performance.now();  // the pixels are on the canvas now; hashing is ours
         w.calls++;
         const h = hash();
-        if (h !== w.last) { w.paints.push(performance.now()); w.last = h; }
+        if (h !== w.last) {
+            w.paints.push(t); w.last = h;
+            if (w.waiter) { const f = w.waiter; w.waiter = null; f(); }
+        }
         return r;
     };
     if (!window.__lrvizHooks) {  // once per page: image arrivals and ipympl's re-encode
@@ -840,17 +844,29 @@ def wait_quiet(page, quiet_ms: float = 400, timeout: float = 15.0) -> None:
         time.sleep(0.05)
 
 
+_WAIT_PAINT_JS = """([n, ms]) => new Promise(resolve => {
+    // resolves when the recorder holds more than n repaints, or after ms (one call: no polling
+    // from Python, which would load the machine being measured)
+    const w = window.__lrvizPaints;
+    if (w.paints.length > n) return resolve(true);
+    const timer = setTimeout(() => { w.waiter = null; resolve(false); }, ms);
+    w.waiter = () => { clearTimeout(timer); resolve(true); };
+})"""
+
+
 def press_and_wait_paint(page, handle, key: str = "ArrowRight", timeout: float = 10.0) -> float | None:
-    """Press ``key`` on the slider handle; ms from keydown to the first changed repaint (None = never)."""
+    """Press ``key`` on the slider handle; ms from keydown to the first changed repaint (None = never).
+
+    The wait is one promise in the page, so the measuring adds no load while the kernel and
+    the browser work; the times are the page's own (``performance.now``).
+    """
     n = len(paints(page)["paints"])
     handle.focus()
     page.keyboard.press(key)
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        p = paints(page)
-        if len(p["paints"]) > n and p["keys"]:
-            return p["paints"][n] - p["keys"][-1]
-        time.sleep(0.005)
+    page.evaluate(_WAIT_PAINT_JS, [n, int(timeout * 1000)])
+    p = paints(page)
+    if len(p["paints"]) > n and p["keys"]:
+        return p["paints"][n] - p["keys"][-1]
     return None
 
 
