@@ -116,6 +116,30 @@ def test_live_canvas_holds_new_limits_until_the_updates_pause():
     assert live.stats["blit"] == 3
 
 
+def test_new_limits_wait_longer_than_the_gap_between_two_drag_moves():
+    assert C.relayout_delay_ms(None) == C.RELAYOUT_DELAY_MS  # the first update
+    assert C.relayout_delay_ms(2.0) == C.RELAYOUT_DELAY_MS  # a key press, long after the last one
+    assert C.relayout_delay_ms(0.08) == 120  # a drag's moves 80 ms apart: 1.5 x 80
+    assert C.relayout_delay_ms(0.01) == C.RELAYOUT_DELAY_MS  # never shorter than after a key press
+    assert C.relayout_delay_ms(0.2) == C.RELAYOUT_MAX_MS  # 300 capped
+
+
+def test_the_relayout_timer_follows_the_pace_of_the_updates(monkeypatch):
+    fig, axes, moving = _figure()
+    live = C.LiveFigure(figure=fig)
+    live._defer_relayout = True
+    live.dynamic = moving
+    clock = iter([10.0, 10.09, 11.5])
+    monkeypatch.setattr(C.time, "monotonic", lambda: next(clock))
+    live.refresh()
+    axes[1].set_ylim(-3, 3)
+    live.refresh()  # 90 ms after the last one: a drag
+    assert live._timer.interval == 135
+    axes[1].set_ylim(-4, 4)
+    live.refresh()  # 1.41 s later: a key press
+    assert live._timer.interval == C.RELAYOUT_DELAY_MS
+
+
 def test_new_size_new_axes_or_relayout_draw_in_full():
     fig, axes, moving = _figure()
     live = C.LiveFigure(figure=fig)

@@ -20,7 +20,8 @@ What keeps a slider smooth (measured in ``benchmarks/browser_latency.py``):
 - **New limits wait for a pause (live canvas only).** Even that partial redraw costs more
   than a frame (matplotlib's ticks and labels). In an ipympl canvas, a frame whose axes
   limits moved is drawn with the limits already on screen, and the new limits (or a full
-  draw) follow once the updates pause for ``RELAYOUT_DELAY_MS``: a dragged slider keeps
+  draw) follow once the updates pause (``RELAYOUT_DELAY_MS`` after a key press, longer
+  than the gap between two moves while a slider is dragged): a dragged slider keeps
   its frame rate, and the figure is exact when the hand stops. Elsewhere (scripts, tests,
   the inline backend) ``refresh`` is exact on return.
 - **The view's own draw requests reuse the cache.** ipympl's browser view asks for a full
@@ -56,6 +57,23 @@ _PAD = 2
 # In a live canvas, new axis limits (and a new layout) wait for the updates to pause this
 # long (ms); frames keep coming meanwhile, drawn with the limits already on screen.
 RELAYOUT_DELAY_MS = 50
+# While a slider is dragged the updates come at the kernel's pace (every 60-100 ms here),
+# so a fixed 50 ms "pause" fell between two moves and a whole redraw stalled the drag. The
+# wait is 1.5 x the last gap between updates when that gap is a drag's (< 250 ms), at most
+# RELAYOUT_MAX_MS; a key press (a long gap before it) waits RELAYOUT_DELAY_MS.
+RELAYOUT_MAX_MS = 200
+_DRAG_GAP_S = 0.25
+
+
+def relayout_delay_ms(gap_s) -> int:
+    """How long new limits wait after an update that came ``gap_s`` after the previous one.
+
+        delay = RELAYOUT_DELAY_MS                                   if gap >= 0.25 s (a key press)
+        delay = clip(1.5 gap, RELAYOUT_DELAY_MS, RELAYOUT_MAX_MS)   otherwise (a drag)
+    """
+    if gap_s is None or not gap_s < _DRAG_GAP_S:
+        return RELAYOUT_DELAY_MS
+    return int(round(min(max(1.5e3 * gap_s, RELAYOUT_DELAY_MS), RELAYOUT_MAX_MS)))
 
 
 def _clipped(artist) -> bool:
@@ -145,6 +163,7 @@ class LiveFigure:
         self._capturing = False
         self._relayout_pending = False
         self._timer = None
+        self._gap, self._last_refresh = None, -np.inf  # seconds between the last two refresh() calls
         # Only a live canvas in a kernel has an event loop to run a deferred full draw on.
         self._defer_relayout = self.view is not None and self.view is self.figure.canvas and _in_kernel()
         self._cid = self.figure.canvas.mpl_connect("draw_event", self._on_draw)
@@ -403,6 +422,7 @@ class LiveFigure:
             self._timer.single_shot = True
             self._timer.add_callback(self._settle)
         self._timer.stop()
+        self._timer.interval = relayout_delay_ms(self._gap)
         self._timer.start()
 
     def _settle(self):
@@ -433,6 +453,8 @@ class LiveFigure:
         canvas, new limits are drawn once the calls pause (see ``RELAYOUT_DELAY_MS``).
         """
         canvas = self.figure.canvas
+        now = time.monotonic()
+        self._gap, self._last_refresh = now - self._last_refresh, now
         # ipympl's canvas says supports_blit = False (matplotlib's generic blitting
         # animations are unreliable there), yet it is Agg underneath and its blit() sends
         # just the changed pixels; a full draw_idle() costs ~100 ms more per update.
