@@ -166,6 +166,7 @@ def measure(page, presses: int, pause: float, drags: int) -> dict:
     arrivals = [t for t, _ in rec["blobs"]]
     decode = [p - max(a for a in arrivals if a <= p) for p in rec["paints"] if any(a <= p for a in arrivals)]
     return {"slider": label, "canvas": size, "first": keys[0], "keys": keys[1:], "settled": settled[1:],
+            "raw": {k: rec[k] for k in ("keys", "paints", "blobs", "origin") if k in rec},
             "decode_ms": statistics.median(decode) if decode else None, "drags": runs,
             "frame_kb": statistics.median([b for _, b in rec["blobs"]]) / 1024 if rec["blobs"] else None,
             "encode_ms": statistics.median(rec["encode_ms"]) if rec["encode_ms"] else None}

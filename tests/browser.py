@@ -830,7 +830,8 @@ def paints(page) -> dict:
     """What the recorder saw: {"paints": [ms], "keys": [ms], "blobs": [[ms, bytes]], "encode_ms": [...], "now": ms}."""
     return page.evaluate(
         "() => { const w = window.__lrvizPaints; return {paints: w.paints.slice(), keys: w.keys.slice(),"
-        " blobs: w.blobs.slice(), encode_ms: w.encode_ms.slice(), calls: w.calls, now: performance.now()}; }"
+        " blobs: w.blobs.slice(), encode_ms: w.encode_ms.slice(), calls: w.calls, now: performance.now(),"
+        " origin: performance.timeOrigin}; }"
     )
 
 
