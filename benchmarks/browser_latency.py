@@ -251,6 +251,46 @@ def bare_reference(res: dict) -> dict:
             "encode_ms": runs[0]["encode_ms"], "canvas": runs[0]["canvas"]}
 
 
+def key_breakdown(r: dict, trace: Path) -> dict | None:
+    """Where a key press's time goes: page times (``--json`` raw) lined up with the kernel trace.
+
+    Per press, ms: ``to kernel`` (keydown -> the kernel receives the slider's update), ``kernel``
+    (handling it; for the bare figure also its draw request), ``of which draw`` (``_blit`` or
+    the bare figure's full draw, PNG included), ``of which png`` (diff + encode), ``draw request``
+    (bare figure only: the browser asks for the draw it was told of), ``to page`` (kernel done
+    -> the frame arrives) and ``paint`` (frame -> new pixels). Medians over the presses.
+    """
+    raw = r.get("raw") or {}
+    if not raw.get("origin") or not trace.exists():
+        return None
+    recs = [json.loads(line) for line in trace.read_text().splitlines() if line.strip()]
+    rows = []
+    for key in raw["keys"][1:]:
+        t_key = raw["origin"] + key  # epoch ms, as the kernel's trace
+        ups = [x for x in recs if x["method"] == "update" and 1e3 * x["t"] >= t_key - 2]
+        blobs = [b for b, _ in raw["blobs"] if b >= key]
+        paints = [p for p in raw["paints"] if p >= key]
+        if not ups or not blobs or not paints or 1e3 * ups[0]["t"] - t_key > 1000:
+            continue
+        u = ups[0]
+        end, kernel, request = 1e3 * u["t"] + u["ms"], u["ms"], 0.0
+        draw, png = u.get("_blit", 0.0), u.get("diff_image", 0.0)
+        if "_blit" not in u:  # the bare figure: its update asks the page, which asks for a draw
+            cs = [x for x in recs if x["method"] == "custom" and x["t"] >= u["t"] and "full_draw" in x]
+            if not cs:
+                continue
+            c = cs[0]
+            request = 1e3 * c["t"] - end
+            end, kernel = 1e3 * c["t"] + c["ms"], kernel + c["ms"]
+            draw, png = c["full_draw"], c.get("diff_image", 0.0)
+        rows.append({"to kernel": 1e3 * u["t"] - t_key, "kernel": kernel, "of which draw": draw,
+                     "of which png": png, "draw request": request, "to page": raw["origin"] + blobs[0] - end,
+                     "paint": paints[0] - blobs[0], "total": paints[0] - key})
+    if not rows:
+        return None
+    return {k: statistics.median(x[k] for x in rows) for k in rows[0]}
+
+
 def fmt(v, unit=""):
     return "-" if v is None or v != v else f"{v:.0f}{unit}"
 
@@ -358,6 +398,14 @@ def main(argv=None) -> int:
         print(line)
     print(f"load average (1, 5, 15 min): start {load0[0]:.2f} {load0[1]:.2f} {load0[2]:.2f}, "
           f"end {load1[0]:.2f} {load1[1]:.2f} {load1[2]:.2f}; {os.cpu_count()} CPUs")
+    if args.trace:
+        print()
+        print("where a key press goes (ms, medians; --trace lined up with the page's times):")
+        for env, res in all_results.items():
+            for stem, r in res.items():
+                b = key_breakdown(r, Path(args.trace).resolve() / f"{stem.replace(' (again)', '')}.jsonl")
+                if b:
+                    print(f"  {env:5s} {stem[:28]:28s} " + "  ".join(f"{k} {v:.0f}" for k, v in b.items()))
     problems = [f"{env} {stem}: {m}" for env, res in all_results.items() for stem, r in res.items()
                 for m in r.get("problems", [])]
     if problems:
