@@ -188,6 +188,9 @@ def test_pictures_layer_messages(ax, call, exc, message, tmp_path, monkeypatch):
 CONSTRUCTORS = [
     (lambda: lrviz.explore("rosenbrock", lr=-1), ValueError, "Invalid lr: -1 (must be a finite number >= 0)"),
     (lambda: lrviz.explore(3), TypeError, "Invalid surface: 3 (must be a name or a Surface)"),
+    # the constructor and update() allow the same steps (the constructor used to say ">= 0")
+    (lambda: lrviz.explore("parabola", steps=-1), ValueError, "Invalid steps: -1 (must be an integer >= 1)"),
+    (lambda: lrviz.explore("parabola", steps=2.5), TypeError, "Invalid steps: 2.5 (must be an integer >= 1)"),
     (lambda: lrviz.explore("rosenbrock", optimizer="lion"), ValueError,
      f"Invalid optimizer: 'lion' (must be one of {OPTIMIZERS})"),
     (lambda: lrviz.explore("rosenbrock", momentum=-1), ValueError, "Invalid momentum: -1 (must be a finite number >= 0)"),

@@ -57,7 +57,7 @@ class Explorer(BaseExplorer):
         if lr is None:
             lr = make_optimizer(name, V.choice("convention", convention, CONVENTIONS)).hyperparams["lr"]
         if period is None:
-            period = max(int(V.integer("steps", steps)) // 3, 1)
+            period = max(int(V.integer("steps", steps, lo=1)) // 3, 1)
         self._start(dict(surface=s, expression="", optimizer=name, hyper=dict(hyper), lr=lr, steps=steps,
                          x0=s.x0 if x0 is None else x0, noise=noise, seed=seed, schedule=schedule,
                          period=period, gamma=gamma, tol=tol, convention=convention))
