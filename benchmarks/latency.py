@@ -85,6 +85,17 @@ def main():
         assert ex.update(lr=float(lr) * 0.99), ex.message
         back_to_back.append(_ms(start))
         (redraw_ms if ex.live.stats["full"] + ex.live.stats["partial"] > redraws else blit_ms).append(back_to_back[-1])
+    # The background a live canvas caches, drawn from scratch, with and without the artists'
+    # extents (only the partial redraw needs them), alternately in this one process.
+    from lrviz.pictures.canvas import LiveFigure
+
+    capture = {True: [], False: []}
+    for i in range(16):
+        LiveFigure.partial_redraw = flag = bool(i % 2)
+        start = time.perf_counter()
+        ex.live._capture()
+        capture[flag].append(_ms(start))
+    LiveFigure.partial_redraw = args.partial_redraw
     up, re = statistics.median(update_ms), statistics.median(replot_ms)
     print(f"surface, steps          : {args.surface}, 200 (adam)")
     print(f"update(lr=...) median   : {up:.1f} ms  (goal <= 10 ms)")
@@ -94,6 +105,8 @@ def main():
     kind = "partial redraws" if args.partial_redraw else "full redraws   "
     print(f"  and {kind}   : {med(redraw_ms)} ({len(redraw_ms)} updates: new axis limits, "
           f"what a live canvas draws once a drag pauses)")
+    print(f"background, full draw   : {statistics.median(capture[False]):.1f} ms "
+          f"({statistics.median(capture[True]):.1f} ms with the extents the partial redraw needs)")
     print(f"re-plot from scratch    : {re:.1f} ms")
     print(f"speed-up                : {re / up:.1f}x  (goal >= 5x)")
     print("one update, by step (median ms):")
