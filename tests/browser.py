@@ -666,24 +666,26 @@ def find_lr_slider(page, timeout: float = 15_000):
     return sliders.nth(idx)
 
 
+# The index of the figure belonging to slider ``s`` (-1: no figure); also used by site_browser.py.
+FIGURE_NEAR_JS = """(s) => {
+    const figs = [...document.querySelectorAll(FIG)];
+    if (!figs.length) return -1;
+    for (const sel of ['.jupyter-widgets.widget-container', '.jp-Cell', '.jp-OutputArea']) {
+        let box = s.closest(sel);
+        while (box) {
+            const i = figs.findIndex(f => box.contains(f));
+            if (i >= 0) return i;
+            box = box.parentElement && box.parentElement.closest(sel);
+        }
+    }
+    const i = figs.findIndex(f => s.compareDocumentPosition(f) & Node.DOCUMENT_POSITION_FOLLOWING);
+    return i >= 0 ? i : 0;
+}""".replace("FIG", json.dumps(FIGURE_SEL))
+
+
 def figure_near(slider):
     """The ipympl figure belonging to the slider: same cell / widget box, else the next one in the page."""
-    idx = slider.evaluate(
-        """(s) => {
-            const figs = [...document.querySelectorAll(FIG)];
-            if (!figs.length) return -1;
-            for (const sel of ['.jupyter-widgets.widget-container', '.jp-Cell', '.jp-OutputArea']) {
-                let box = s.closest(sel);
-                while (box) {
-                    const i = figs.findIndex(f => box.contains(f));
-                    if (i >= 0) return i;
-                    box = box.parentElement && box.parentElement.closest(sel);
-                }
-            }
-            const i = figs.findIndex(f => s.compareDocumentPosition(f) & Node.DOCUMENT_POSITION_FOLLOWING);
-            return i >= 0 ? i : 0;
-        }""".replace("FIG", json.dumps(FIGURE_SEL))
-    )
+    idx = slider.evaluate(FIGURE_NEAR_JS)
     if idx < 0:
         return None
     return slider.page.locator(FIGURE_SEL).nth(idx)
@@ -754,19 +756,19 @@ def slider_value(slider) -> str:
     )
 
 
+# True once the figure's canvas has a size and non-blank pixels; also used by site_browser.py.
+RENDERED_JS = """(fig) => {
+    const c = fig.querySelector('CANVAS_DIV canvas') || fig.querySelector('canvas');
+    if (!c || !c.width || !c.height) return false;
+    const d = c.getContext('2d', {willReadFrequently: true}).getImageData(0, 0, c.width, c.height).data;
+    for (let i = 0; i < d.length; i += 4 * 97) if (d[i+3] && (d[i] < 250 || d[i+1] < 250 || d[i+2] < 250)) return true;
+    return false;
+}""".replace("CANVAS_DIV", CANVAS_DIV_SEL)
+
+
 def wait_figure_rendered(figure, timeout: float = 20_000) -> None:
     """Wait until the ipympl canvas has a size and non-blank pixels."""
-    figure.page.wait_for_function(
-        """(fig) => {
-            const c = fig.querySelector('CANVAS_DIV canvas') || fig.querySelector('canvas');
-            if (!c || !c.width || !c.height) return false;
-            const d = c.getContext('2d', {willReadFrequently: true}).getImageData(0, 0, c.width, c.height).data;
-            for (let i = 0; i < d.length; i += 4 * 97) if (d[i+3] && (d[i] < 250 || d[i+1] < 250 || d[i+2] < 250)) return true;
-            return false;
-        }""".replace("CANVAS_DIV", CANVAS_DIV_SEL),
-        arg=figure.element_handle(),
-        timeout=timeout,
-    )
+    figure.page.wait_for_function(RENDERED_JS, arg=figure.element_handle(), timeout=timeout)
 
 
 # --------------------------------------------------------------------------- #

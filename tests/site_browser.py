@@ -208,29 +208,6 @@ _LR_SLIDER_JS = """() => {
     return sliders.length ? [i, labels[i]] : null;
 }""".replace("SLIDER", json.dumps(B.SLIDER_SEL))
 
-_FIGURE_NEAR_JS = """(s) => {
-    const figs = [...document.querySelectorAll(FIG)];
-    if (!figs.length) return -1;
-    for (const sel of ['.jupyter-widgets.widget-container', '.jp-Cell', '.jp-OutputArea']) {
-        let box = s.closest(sel);
-        while (box) {
-            const i = figs.findIndex(f => box.contains(f));
-            if (i >= 0) return i;
-            box = box.parentElement && box.parentElement.closest(sel);
-        }
-    }
-    const i = figs.findIndex(f => s.compareDocumentPosition(f) & Node.DOCUMENT_POSITION_FOLLOWING);
-    return i >= 0 ? i : 0;
-}""".replace("FIG", json.dumps(B.FIGURE_SEL))
-
-_RENDERED_JS = """(fig) => {
-    const c = fig.querySelector('CANVAS_DIV canvas') || fig.querySelector('canvas');
-    if (!c || !c.width || !c.height) return false;
-    const d = c.getContext('2d', {willReadFrequently: true}).getImageData(0, 0, c.width, c.height).data;
-    for (let i = 0; i < d.length; i += 4 * 97) if (d[i+3] && (d[i] < 250 || d[i+1] < 250 || d[i+2] < 250)) return true;
-    return false;
-}""".replace("CANVAS_DIV", B.CANVAS_DIV_SEL)
-
 # keydown -> first animation frame whose canvas pixels differ (as tests/browser.py measures it)
 _WATCH_JS = """(fig) => {
     const canvas = fig.querySelector('CANVAS_DIV canvas') || fig.querySelector('canvas');
@@ -280,11 +257,11 @@ async def lr_slider_and_figure(page, timeout: float = 60_000):
     idx, label = found
     slider = sliders.nth(idx)
     await slider.scroll_into_view_if_needed()
-    fig_idx = await slider.evaluate(_FIGURE_NEAR_JS)
+    fig_idx = await slider.evaluate(B.FIGURE_NEAR_JS)
     if fig_idx < 0:
         return slider, label, None
     figure = page.locator(B.FIGURE_SEL).nth(fig_idx)
-    await page.wait_for_function(_RENDERED_JS, arg=await figure.element_handle(), timeout=timeout)
+    await page.wait_for_function(B.RENDERED_JS, arg=await figure.element_handle(), timeout=timeout)
     return slider, label, figure
 
 
