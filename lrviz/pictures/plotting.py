@@ -63,7 +63,7 @@ class PathArtists(NamedTuple):
     line: object    # Line2D through the visited points, with a white halo
     arrows: object  # Quiver joining consecutive points (hidden for > ARROW_LIMIT steps)
     head: object    # Line2D: the current (last finite) point, big marker
-    dots: object = None  # Line2D: a marker on each visited point (hidden like the arrows)
+    dots: object    # Line2D: a marker on each visited point (hidden like the arrows)
 
 
 class StepArtists(NamedTuple):
@@ -214,9 +214,8 @@ def set_path(artists: PathArtists, u, v) -> PathArtists:
     finite = np.isfinite(tu) & np.isfinite(tv)
     artists.line.set_data(tu, tv)
     short = u.size - 1 <= ARROW_LIMIT
-    if artists.dots is not None:
-        artists.dots.set_data(tu, tv)
-        artists.dots.set_visible(short)
+    artists.dots.set_data(tu, tv)
+    artists.dots.set_visible(short)
     last = np.flatnonzero(finite)
     artists.head.set_marker("X" if left else "o")
     if last.size:
