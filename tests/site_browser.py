@@ -163,11 +163,19 @@ async def run_all(page, timeout: float) -> dict:
     """Clear all outputs (the site serves the stored ones, so a number must come from this run), Run All Cells, wait until every code cell has a number (or an error stopped it)."""
     await page.locator(".jp-NotebookPanel .jp-Notebook .jp-CodeCell").first.wait_for(state="visible", timeout=60_000)
     await _menu(page, "Edit", ['.lm-Menu-item[data-command="editmenu:clear-all"]'])
-    await _menu(page, "Run", ['.lm-Menu-item[data-command="runmenu:run-all"]', '.lm-Menu-item[data-command="notebook:run-all-cells"]'])
+    run_items = ['.lm-Menu-item[data-command="runmenu:run-all"]', '.lm-Menu-item[data-command="notebook:run-all-cells"]']
+    await _menu(page, "Run", run_items)
     deadline = time.monotonic() + timeout
     stable, state = 0, None
+    asked = time.monotonic()
     while time.monotonic() < deadline:
         state = await cells_state(page)
+        # Once in a while the click reaches the menu but no cell starts (every prompt empty,
+        # the kernel idle): after 30 s of that, ask again. A run that started is left alone.
+        if (state and state["done"] == 0 and state["running"] == 0 and state["errors"] == 0
+                and state["kernel"] == "idle" and time.monotonic() - asked > 30):
+            await _menu(page, "Run", run_items)
+            asked = time.monotonic()
         ok = (
             state
             and state["running"] == 0
