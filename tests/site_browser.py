@@ -170,8 +170,9 @@ async def run_all(page, timeout: float) -> dict:
     asked = time.monotonic()
     while time.monotonic() < deadline:
         state = await cells_state(page)
-        # Once in a while the click reaches the menu but no cell starts (every prompt empty,
-        # the kernel idle): after 30 s of that, ask again. A run that started is left alone.
+        # Once in a while no cell starts (every prompt empty, the kernel idle; a kernel
+        # dialog may have come up): after 30 s of that, ask again. A run that started is
+        # left alone.
         if (state and state["done"] == 0 and state["running"] == 0 and state["errors"] == 0
                 and state["kernel"] == "idle" and time.monotonic() - asked > 30):
             await _menu(page, "Run", run_items)
@@ -191,6 +192,11 @@ async def run_all(page, timeout: float) -> dict:
 
 
 async def _menu(page, label: str, items: list[str]) -> None:
+    # A "Select Kernel" dialog (the site sometimes asks again after opening a notebook)
+    # covers the menu bar: accept its preselected kernel, Python (Pyodide), first.
+    accept = page.locator(".jp-Dialog .jp-Dialog-button.jp-mod-accept")
+    if await accept.count():
+        await accept.first.click()
     await page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(rf"^{label}$")).click()
     await page.locator(", ".join(items)).first.click()
 
