@@ -236,6 +236,19 @@ def test_internals_defaults_and_names(runs):
         P.internals(_ax(), runs["t2"], names=["nope"])
 
 
+@pytest.mark.parametrize("optimizer", ["rmsprop", "adagrad", "adadelta", "adam"])
+def test_internals_legend_fits_its_panel_on_a_projector(optimizer):
+    # The explorers' "inside" panel is a third of the figure's width; in the classroom
+    # style a three-column legend with the long axis-label names stuck out on both sides.
+    with lrviz.style.style_context("classroom"):
+        ex = lrviz.explore("rosenbrock", optimizer=optimizer, lr=1e-2, steps=50)
+        ex.figure.canvas.draw()
+        renderer = ex.figure.canvas.get_renderer()
+        (ax,) = [a for a in ex.figure.axes if a.get_legend() is not None]
+        legend = ax.get_legend().get_window_extent(renderer)
+        assert ax.bbox.x0 <= legend.x0 and legend.x1 <= ax.bbox.x1, (legend, ax.bbox)
+
+
 def test_stability_map_regimes_and_critical(runs):
     ax = _ax()
     out = P.stability_map(ax, runs["sweep"])

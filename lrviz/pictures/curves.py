@@ -261,6 +261,10 @@ _NICE = {
 
 # Gradient-sized quantities share the left axis (m_hat vs sqrt(v_hat) is the Adam step
 # ratio at a glance); learning-rate-sized ones go to a log right axis.
+# Shorter names for the internals legend: three columns must fit a narrow panel in the
+# classroom style (an axis label has room for the long ones).
+_LEGEND = {**_NICE, "grad": r"$g_t$", "sqrt_square_avg": r"$\sqrt{E[g^2]_t}$"}
+
 _DEFAULT_INTERNALS = {
     "sgd": ("grad",),
     "momentum": ("grad", "momentum_buffer"),
@@ -370,7 +374,7 @@ def internals(ax, traj, names=None, run=0) -> list:
     # Headroom on both y-axes so the legend (top, across) never covers a line: "best"
     # cannot see the twin axis' lines, and a legend outside the axes can be clipped.
     handles = lines[::dim]
-    labels = [_NICE.get(n, n) for n in names]
+    labels = [_LEGEND.get(n, n) for n in names]
     if dim == 2:
         handles += [Line2D([], [], color="0.35", ls=ls) for ls in ("-", "--")]
         labels += ["x", "y"]
@@ -378,7 +382,8 @@ def internals(ax, traj, names=None, run=0) -> list:
     for a in (ax, axr):
         if a is not None:
             _headroom(a, 0.12 + 0.09 * rows)
-    ax.legend(handles, labels, loc="upper center", fontsize="small", ncols=min(3, len(handles)))
+    ax.legend(handles, labels, loc="upper center", fontsize="small", ncols=min(3, len(handles)),
+              handlelength=1.2, handletextpad=0.4, columnspacing=0.8, borderaxespad=0.3)
     if axr is not None:  # the legend lives on ax; keep it above the twin's lines
         ax.set_zorder(axr.get_zorder() + 1)
         ax.patch.set_visible(False)
