@@ -1,6 +1,6 @@
 """How long a slider move takes: Explorer.update(lr=...) against re-plotting from scratch.
 
-    .venv/bin/python benchmarks/latency.py [--repeat 40] [--surface rosenbrock]
+    .venv/bin/python benchmarks/latency.py [--repeat 40] [--surface rosenbrock] [--style classroom]
 
 Both run in the same process under Agg on a 2-D surface with 200 steps, the figure drawn
 on return (blitting the changed artists over a cached background vs. building and drawing
@@ -58,6 +58,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=40)
     parser.add_argument("--surface", default="rosenbrock")
+    parser.add_argument("--style", default="classroom",
+                        help="lrviz.use_style first, as the notebooks do ('none': matplotlib's defaults)")
     parser.add_argument("--partial-redraw", action="store_true",
                         help="redraw only the axes whose limits moved (LiveFigure.partial_redraw, off by default)")
     args = parser.parse_args()
@@ -65,6 +67,8 @@ def main():
         from lrviz.pictures.canvas import LiveFigure
 
         LiveFigure.partial_redraw = True
+    if args.style != "none":
+        lrviz.use_style(args.style)
     load_before = os.getloadavg()
     ex = lrviz.explore(args.surface, optimizer="adam", lr=1e-2, steps=200)
     lrs = np.geomspace(3e-3, 3e-2, args.repeat)
@@ -85,19 +89,21 @@ def main():
         assert ex.update(lr=float(lr) * 0.99), ex.message
         back_to_back.append(_ms(start))
         (redraw_ms if ex.live.stats["full"] + ex.live.stats["partial"] > redraws else blit_ms).append(back_to_back[-1])
+    stats = dict(ex.live.stats)
     # The background a live canvas caches, drawn from scratch, with and without the artists'
     # extents (only the partial redraw needs them), alternately in this one process.
     from lrviz.pictures.canvas import LiveFigure
 
-    capture = {True: [], False: []}
-    for i in range(16):
-        LiveFigure.partial_redraw = flag = bool(i % 2)
+    capture = {"engine": [], "held": [], "extents": []}
+    for i in range(24):
+        kind = ("engine", "held", "extents")[i % 3]
+        LiveFigure.partial_redraw = kind == "extents"
         start = time.perf_counter()
-        ex.live._capture()
-        capture[flag].append(_ms(start))
+        ex.live._capture(hold_layout=kind == "held")
+        capture[kind].append(_ms(start))
     LiveFigure.partial_redraw = args.partial_redraw
     up, re = statistics.median(update_ms), statistics.median(replot_ms)
-    print(f"surface, steps          : {args.surface}, 200 (adam)")
+    print(f"surface, steps, style   : {args.surface}, 200 (adam), {args.style}")
     print(f"update(lr=...) median   : {up:.1f} ms  (goal <= 10 ms)")
     print(f"  back to back          : {statistics.median(back_to_back):.1f} ms  (no re-plot in between)")
     med = lambda v: f"{statistics.median(v):.1f} ms" if v else "-"  # noqa: E731
@@ -105,8 +111,10 @@ def main():
     kind = "partial redraws" if args.partial_redraw else "full redraws   "
     print(f"  and {kind}   : {med(redraw_ms)} ({len(redraw_ms)} updates: new axis limits, "
           f"what a live canvas draws once a drag pauses)")
-    print(f"background, full draw   : {statistics.median(capture[False]):.1f} ms "
-          f"({statistics.median(capture[True]):.1f} ms with the extents the partial redraw needs)")
+    print(f"  what refresh() did    : {stats}")
+    print(f"background, full draw   : {statistics.median(capture['engine']):.1f} ms with the layout engine, "
+          f"{statistics.median(capture['held']):.1f} ms with the layout held "
+          f"({statistics.median(capture['extents']):.1f} ms: engine and the extents the partial redraw needs)")
     print(f"re-plot from scratch    : {re:.1f} ms")
     print(f"speed-up                : {re / up:.1f}x  (goal >= 5x)")
     print("one update, by step (median ms):")

@@ -54,7 +54,7 @@ def test_blit_without_limit_change_draws_no_background():
     live.refresh()
     _set_moving(moving, 1.0)
     live.refresh()
-    assert live.stats == {"full": 1, "partial": 0, "blit": 2, "held": 0}
+    assert live.stats == {"full": 1, "layout held": 0, "partial": 0, "blit": 2, "held": 0}
 
 
 def test_partial_redraw_gives_the_pixels_of_a_full_draw():
@@ -173,6 +173,95 @@ def test_labels_that_outgrow_a_layout_engine_draw_in_full():
     axes[0].set_ylim(0, 2e148)  # labels of the same shape: they fit the new layout
     live.refresh()
     assert live.stats["full"] == 2 and live.stats["partial"] == 1
+
+
+def _constrained(nrows=2, twin=False):
+    fig = Figure(figsize=(6, 4), dpi=80, layout="constrained")
+    FigureCanvasAgg(fig)
+    axes = list(fig.subplots(nrows, 1))
+    if twin:
+        axes.append(axes[-1].twinx())
+    moving = [ax.plot([0, 1], [0, 10])[0] for ax in axes]
+    for ax in axes:
+        ax.set_title("a title", fontsize=8)
+        ax.set_ylim(0, 10)
+    return fig, axes, moving
+
+
+def test_new_limits_whose_labels_fit_keep_the_layout(monkeypatch):
+    # Without the partial redraw (the default), new limits draw everything; when the new
+    # labels fit the layout on screen, the layout engine is skipped, and the pixels are a
+    # full draw's: 0..20 has labels as wide as 0..10, so the engine would not move a thing.
+    monkeypatch.setattr(C.LiveFigure, "partial_redraw", False)
+    fig, axes, moving = _constrained()
+    live = C.LiveFigure(figure=fig)
+    live.dynamic = moving
+    live.refresh()
+    where = [ax.get_position().bounds for ax in axes]
+    axes[1].set_ylim(0, 20)
+    live.refresh()
+    assert live.stats["full"] == 2 and live.stats["layout held"] == 1
+    assert [ax.get_position().bounds for ax in axes] == where
+    assert fig.get_layout_engine() is not None  # the engine is back for the next full layout
+
+    ref, ref_axes, ref_moving = _constrained()
+    ref_axes[1].set_ylim(0, 20)
+    ref_live = C.LiveFigure(figure=ref)
+    ref_live.dynamic = ref_moving
+    ref_live.refresh()
+    assert [ax.get_position().bounds for ax in ref_axes] == where
+    assert np.array_equal(_pixels(fig), _pixels(ref))
+
+
+def test_labels_that_outgrow_the_layout_run_the_engine_without_partial_redraw(monkeypatch):
+    monkeypatch.setattr(C.LiveFigure, "partial_redraw", False)
+    fig, axes, moving = _constrained()
+    live = C.LiveFigure(figure=fig)
+    live.dynamic = moving
+    live.refresh()
+    left = [ax.get_position().x0 for ax in axes]
+    axes[0].set_ylim(0, 1e148)  # "0.0" .. "1.0" (and a "1e148" offset): wider than "0" .. "10"
+    live.refresh()  # they would reach past the figure's left edge
+    assert live.stats["full"] == 2 and live.stats["layout held"] == 0
+    assert axes[0].get_position().x0 > left[0]  # the engine made room for them
+    axes[0].set_ylim(0, 2e148)  # "0.0" .. "2.0": labels of the same shape, they fit
+    live.refresh()
+    assert live.stats["full"] == 3 and live.stats["layout held"] == 1
+    axes[1].set_ylim(0, 12345.678)  # "0" .. "12000": again past the edge
+    live.refresh()
+    assert live.stats["full"] == 4 and live.stats["layout held"] == 1
+    assert axes[1].get_position().x0 > left[1]
+
+
+def test_a_twin_axes_reaching_over_its_host_keeps_the_layout(monkeypatch):
+    monkeypatch.setattr(C.LiveFigure, "partial_redraw", False)
+    fig, axes, moving = _constrained(twin=True)
+    live = C.LiveFigure(figure=fig)
+    live.dynamic = moving
+    live.refresh()
+    axes[2].set_ylim(0, 20)  # the twin: its box is its host's, which it always overlaps
+    live.refresh()
+    assert live.stats["full"] == 2 and live.stats["layout held"] == 1
+
+
+def test_a_held_layout_that_freetype_refuses_falls_back_to_the_engine(monkeypatch):
+    monkeypatch.setattr(C.LiveFigure, "partial_redraw", False)
+    fig, axes, moving = _constrained()
+    live = C.LiveFigure(figure=fig)
+    live.dynamic = moving
+    live.refresh()
+    agg_draw = FigureCanvasAgg.draw
+
+    def draw(canvas):
+        if type(canvas.figure.get_layout_engine()).__name__ == "PlaceHolderLayoutEngine":
+            raise RuntimeError("In draw_glyphs_to_bitmap: Could not render glyph (raster overflow)")
+        agg_draw(canvas)
+
+    monkeypatch.setattr(FigureCanvasAgg, "draw", draw)
+    axes[1].set_ylim(0, 20)
+    live.refresh()
+    assert live.stats["full"] == 2 and live.stats["layout held"] == 0  # the held draw failed: the engine drew
+    assert type(fig.get_layout_engine()).__name__ == "ConstrainedLayoutEngine"
 
 
 def test_someone_elses_draw_drops_the_cache():

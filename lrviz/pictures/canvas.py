@@ -76,6 +76,12 @@ def relayout_delay_ms(gap_s) -> int:
     return int(round(min(max(1.5e3 * gap_s, RELAYOUT_DELAY_MS), RELAYOUT_MAX_MS)))
 
 
+def _nested(a, b) -> bool:
+    """Whether one of two display boxes lies inside the other."""
+    return ((a.x0 <= b.x0 and b.x1 <= a.x1 and a.y0 <= b.y0 and b.y1 <= a.y1)
+            or (b.x0 <= a.x0 and a.x1 <= b.x1 and b.y0 <= a.y0 and a.y1 <= b.y1))
+
+
 def _clipped(artist) -> bool:
     return artist.get_clip_on() and (artist.get_clip_box() is not None or artist.get_clip_path() is not None)
 
@@ -107,8 +113,9 @@ class LiveFigure:
         figure: the matplotlib Figure.
         view: the widget to place in a layout (ipympl canvas or Output), or None.
         dynamic: the artists an update changes; set it, then call :meth:`relayout`.
-        stats: counts of what ``refresh`` did: ``{"full": n, "partial": n, "blit": n, "held": n}``
-            (``held``: frames drawn with the previous limits while a slider moves).
+        stats: counts of what ``refresh`` did: ``{"full": n, "layout held": n, "partial": n,
+            "blit": n, "held": n}`` (``layout held``: full draws that kept the layout on
+            screen; ``held``: frames drawn with the previous limits while a slider moves).
     """
 
     #: Redraw only the axes whose limits moved (else: the whole figure). Off by default:
@@ -154,7 +161,7 @@ class LiveFigure:
 
                 self._output = self.view = w.Output()
         self.dynamic = []
-        self.stats = {"full": 0, "partial": 0, "blit": 0, "held": 0}
+        self.stats = {"full": 0, "layout held": 0, "partial": 0, "blit": 0, "held": 0}
         self._background = None
         self._blank = None
         self._key = None
@@ -221,12 +228,19 @@ class LiveFigure:
             a.set_visible(False)
         return hidden
 
-    def _capture(self):
-        """Draw everything (layout engine included) with the dynamic artists hidden; cache it."""
+    def _capture(self, hold_layout=False):
+        """Draw everything with the dynamic artists hidden; cache it.
+
+        The layout engine runs unless ``hold_layout``: then the axes stay where the last
+        layout put them (see :meth:`_layout_holds`).
+        """
         canvas = self.figure.canvas
         hidden = self._hidden()
+        engine = self.figure.get_layout_engine() if hold_layout else None
         self._capturing = True
         try:
+            if engine is not None:
+                self.figure.set_layout_engine("none")  # a placeholder: positions stay
             # Agg's own draw: the web canvas's draw() would also send this half-finished
             # frame (without the moving artists) to the browser.
             FigureCanvasAgg.draw(canvas)
@@ -234,16 +248,22 @@ class LiveFigure:
             self._background = canvas.copy_from_bbox(self.figure.bbox)
             self._key = self._figure_key()
             self._layout = {ax: self._axes_layout(ax) for ax in self.figure.axes}
-            # Every artist's extent, for the partial redraw: asking each for its tight box
-            # costs half as much again as the draw (163 against 108 ms in benchmarks/latency.py).
-            self._extents = {a: self._extent(a, renderer) for a in self._static_children()} \
-                if self.partial_redraw else {}
+            # Every artist's extent, for the partial redraw: asking each axes for its tight
+            # box costs half as much again as the draw (163 against 108 ms in
+            # benchmarks/latency.py). Figure-level texts and legends are few and cheap, and
+            # _outgrown needs them.
+            self._extents = {a: self._extent(a, renderer) for a in self._static_children()
+                             if self.partial_redraw or not isinstance(a, Axes)}
             self._blank = None
         finally:
+            if engine is not None:
+                self.figure.set_layout_engine(engine)
             self._capturing = False
             for a in hidden:
                 a.set_visible(True)
         self.stats["full"] += 1
+        if engine is not None:
+            self.stats["layout held"] += 1
 
     def _blank_pixels(self, renderer):
         """The figure patch alone (what a region is erased to), as a uint32 array."""
@@ -333,10 +353,16 @@ class LiveFigure:
                 return True
             old = self._extents.get(a)
             for b in children:
-                if b is a or b in new:
+                if b is a:
                     continue
-                other = b.bbox if hasattr(b, "get_tightbbox") and hasattr(b, "bbox") and b in self._layout \
-                    else self._extents.get(b)
+                if b in self._layout:  # an axes: its box, where the layout holds it
+                    other = b.bbox
+                    if _nested(other, a.bbox):  # a twin, an inset, or the axes around one
+                        continue
+                elif b in new:
+                    continue
+                else:
+                    other = self._extents.get(b)
                 if other is None:
                     continue
                 if box.overlaps(other) and not (old is not None and old.overlaps(other)):
@@ -350,7 +376,40 @@ class LiveFigure:
             return
         changed = [ax for ax in self.figure.axes if self._layout.get(ax) != self._axes_layout(ax)]
         if changed and not (self.partial_redraw and self._redraw_axes(changed, settle)):
-            self._capture()
+            hold = self._layout_holds(changed)
+            try:
+                self._capture(hold_layout=hold)
+            except RuntimeError:
+                # FreeType can refuse a glyph placed far off the canvas ("raster overflow"):
+                # the layout engine then moves things back in.
+                if not hold:
+                    raise
+                self._capture()
+
+    def _layout_holds(self, changed):
+        """Whether the axes in ``changed`` can take their new limits in the layout on screen.
+
+        Only new limits can: the same scales and positions, and the changed axes' new
+        decorations (tick labels, offset texts, labels, titles, legends) neither leave the
+        figure nor reach into another axes' box or a figure-level text (``_outgrown``). A
+        full draw then skips the layout engine: constrained layout is half of an explorer
+        figure's full draw (130 against 250-360 ms with ``use_style``, ``benchmarks/latency.py``).
+        Labels that got shorter leave their room unused until the next full layout.
+        """
+        if self.figure.get_layout_engine() is None:
+            return False
+        for ax in changed:
+            old = self._layout.get(ax)
+            if old is None or self._axes_layout(ax)[2:] != old[2:]:
+                return False
+        renderer = self.figure.canvas.get_renderer()
+        hidden = self._hidden()
+        try:
+            new = {ax: self._extent(ax, renderer) for ax in changed}
+            return not self._outgrown(new, self._static_children())
+        finally:
+            for a in hidden:
+                a.set_visible(True)
 
     def _hold_limits(self):
         """Put the cached limits back on axes whose limits (only) changed; {} if none did.
