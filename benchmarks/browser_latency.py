@@ -75,6 +75,17 @@ try:
     for _n in ("_capture", "_redraw_axes", "_blit"):
         setattr(_C.LiveFigure, _n, _timed(_n, getattr(_C.LiveFigure, _n)))
     _C._diff_image = _timed("diff_image", _C._diff_image)
+    _settle = _C.LiveFigure._settle
+    def _settle_traced(self):  # the relayout timer: its own line (no widget message)
+        t0 = _time.time(); t = _time.perf_counter(); _trace_now.clear()
+        try:
+            return _settle(self)
+        finally:
+            rec = {{"t": t0, "ms": 1e3 * (_time.perf_counter() - t), "method": "settle",
+                   "wait_ms": _C.relayout_delay_ms(self._gap), **{{k: round(v, 1) for k, v in _trace_now.items()}}}}
+            with open(_trace_path, "a") as f:
+                f.write(_json.dumps(rec) + "\n")
+    _C.LiveFigure._settle = _settle_traced
 except ImportError:
     pass
 from matplotlib.backends import backend_webagg_core as _W
@@ -291,6 +302,39 @@ def key_breakdown(r: dict, trace: Path) -> dict | None:
     return {k: statistics.median(x[k] for x in rows) for k in rows[0]}
 
 
+def settle_breakdown(r: dict, trace: Path) -> dict | None:
+    """Where the settle after a drag goes: page times lined up with the kernel trace.
+
+    Per drag, ms from mouse-up: ``last update`` (the kernel's last slider update began;
+    negative: before the release), ``relayout fires`` (the held limits' timer, if any),
+    ``relayout`` (its duration, of which ``draw`` the background and ``png``), and
+    ``last paint``. Medians over the drags that had a relayout; ``relayouts`` counts them.
+    """
+    raw = r.get("raw") or {}
+    if not raw.get("origin") or not trace.exists():
+        return None
+    recs = [json.loads(line) for line in trace.read_text().splitlines() if line.strip()]
+    rows = []
+    for d in r.get("drags", []):
+        if "t_up" not in d:
+            continue
+        up = raw["origin"] + d["t_up"]  # epoch ms
+        ups = [x for x in recs if x["method"] == "update" and up - 2500 <= 1e3 * x["t"] <= up + 1500]
+        settles = [x for x in recs if x["method"] == "settle" and up - 300 <= 1e3 * x["t"] <= up + 1500
+                   and x.get("_blit")]
+        if not ups or not settles:
+            continue
+        s = settles[-1]
+        rows.append({"last update": 1e3 * ups[-1]["t"] - up, "relayout fires": 1e3 * s["t"] - up,
+                     "relayout": s["ms"], "of which draw": s.get("_capture", 0.0),
+                     "of which png": s.get("diff_image", 0.0), "last paint": d["settle_ms"]})
+    if not rows:
+        return None
+    out = {k: statistics.median(x[k] for x in rows) for k in rows[0]}
+    out["relayouts"] = len(rows)
+    return out
+
+
 def fmt(v, unit=""):
     return "-" if v is None or v != v else f"{v:.0f}{unit}"
 
@@ -404,6 +448,12 @@ def main(argv=None) -> int:
         for env, res in all_results.items():
             for stem, r in res.items():
                 b = key_breakdown(r, Path(args.trace).resolve() / f"{stem.replace(' (again)', '')}.jsonl")
+                if b:
+                    print(f"  {env:5s} {stem[:28]:28s} " + "  ".join(f"{k} {v:.0f}" for k, v in b.items()))
+        print("where the settle after a drag goes (ms from mouse-up, medians over the drags with a relayout):")
+        for env, res in all_results.items():
+            for stem, r in res.items():
+                b = settle_breakdown(r, Path(args.trace).resolve() / f"{stem.replace(' (again)', '')}.jsonl")
                 if b:
                     print(f"  {env:5s} {stem[:28]:28s} " + "  ".join(f"{k} {v:.0f}" for k, v in b.items()))
     problems = [f"{env} {stem}: {m}" for env, res in all_results.items() for stem, r in res.items()

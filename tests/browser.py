@@ -878,7 +878,8 @@ def drag_handle(page, handle, moves: int = 30, seconds: float = 2.0, px: float =
 
     Goes right unless there is more room on the left. Returns the repaints seen:
     ``{"moves": made, "shown": changed repaints between the first move and release,
-    "after": repaints after release, "settle_ms": release -> last repaint (0 if none)}``.
+    "after": repaints after release, "settle_ms": release -> last repaint (0 if none),
+    "t_up": release, on the page's clock (``paints()["now"]``)}``.
     """
     handle.scroll_into_view_if_needed()  # the mouse only reaches what is on screen
     box = handle.bounding_box()
@@ -900,7 +901,7 @@ def drag_handle(page, handle, moves: int = 30, seconds: float = 2.0, px: float =
     during = [t for t in p["paints"] if t_start <= t <= t_up]
     after = [t for t in p["paints"] if t > t_up]
     return {"moves": moves, "shown": len(during), "after": len(after),
-            "settle_ms": (after[-1] - t_up) if after else 0.0, "drag_ms": t_up - t_start}
+            "settle_ms": (after[-1] - t_up) if after else 0.0, "drag_ms": t_up - t_start, "t_up": t_up}
 
 
 def start_voila_dir(root: Path, home: Path | None = None, timeout: float = 60) -> Server:
