@@ -116,3 +116,21 @@ def test_a_diverging_lr_is_shown_on_a_small_classroom_axis(mode):
             ex.figure.canvas.draw()
         assert ex.update(lr=0.02) and ex.trajectory.diverged_at is None
     plt.close("all")
+
+
+@pytest.mark.parametrize("sticky", [False, True])
+def test_a_flat_loss_on_a_log_axis_spans_enough_decades_for_base_labels_only(sticky):
+    # A run that barely moves (lr 1e-5 on Himmelblau, loss ~168): over less than a decade
+    # matplotlib labels 2, 3, 4, 6 x 10^k too, and "3 x 10^2" lay on "4 x 10^2" in the
+    # explorers' loss panel on a projector.
+    fig, ax = _axes("log")
+    curves._set_ylim(ax, 160.0, 170.0, sticky)
+    lo, hi = ax.get_ylim()
+    assert np.log10(hi / lo) >= curves.MIN_LOG_DECADES - 1e-9
+    if not sticky:  # (sticky limits add slack on top)
+        assert np.log10(hi / lo) == pytest.approx(curves.MIN_LOG_DECADES)
+    assert np.sqrt(lo * hi) == pytest.approx(np.sqrt(160.0 * 170.0))  # around the data
+    fig.canvas.draw()
+    assert [t.get_text() for t in ax.yaxis.get_minorticklabels() if t.get_text()] == []
+    assert [t.get_text() for t in ax.yaxis.get_majorticklabels() if t.get_text()]  # a power of ten
+    plt.close(fig)

@@ -247,6 +247,17 @@ def test_internals_legend_fits_its_panel_on_a_projector(optimizer):
         (ax,) = [a for a in ex.figure.axes if a.get_legend() is not None]
         legend = ax.get_legend().get_window_extent(renderer)
         assert ax.bbox.x0 <= legend.x0 and legend.x1 <= ax.bbox.x1, (legend, ax.bbox)
+        # and it covers no line, on either y-axis: it is drawn, and updated, with room above them
+        for _ in range(2):
+            for a in ex.figure.axes:
+                for line in a.get_lines():
+                    if str(line.get_gid()).startswith("lrviz-internal"):
+                        xy = a.transData.transform(np.column_stack(line.get_data()))
+                        top = np.nanmax(xy[np.isfinite(xy).all(axis=1), 1])
+                        assert top < legend.y0, (line.get_label(), top, legend)
+            assert ex.update(lr=0.02), ex.message
+            ex.figure.canvas.draw()
+            legend = ax.get_legend().get_window_extent(renderer)
 
 
 def test_stability_map_regimes_and_critical(runs):

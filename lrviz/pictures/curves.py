@@ -62,8 +62,16 @@ def _floor(y, log):
 Y_CAP = 1e100
 
 
+#: The fewest decades a log y-axis spans (see _set_ylim).
+MIN_LOG_DECADES = 2.1
+
+
 def _set_ylim(ax, lo, hi, sticky=False):
     """Set y-limits; ``sticky`` keeps the current ones while [lo, hi] fits them well.
+
+    A log axis spans at least ``MIN_LOG_DECADES``, around the geometric middle of
+    [lo, hi], so that two powers of ten lie inside: with fewer, matplotlib labels the
+    ticks in between too (2, 3, 4, 6 x 10^k), and they overlap in a short panel.
 
     Live updates pass ``sticky=True``: limits that stay put let an explorer blit the new
     lines over its cached background instead of redrawing the whole figure. The limits
@@ -78,6 +86,9 @@ def _set_ylim(ax, lo, hi, sticky=False):
         lo, hi = (hi * 1e-3, hi) if ax.get_yscale() == "log" else (hi / 2, hi) if hi > 0 else (lo, lo / 2)
     if ax.get_yscale() == "log" and not lo > 0:  # (log axes cannot show 0 or below)
         lo = hi * 1e-3 if hi > 0 else 1e-16
+    if ax.get_yscale() == "log" and 0 < lo < hi and np.log10(hi / lo) < MIN_LOG_DECADES:
+        grow = 10 ** ((MIN_LOG_DECADES - np.log10(hi / lo)) / 2)
+        lo, hi = lo / grow, min(hi * grow, Y_CAP)
     t = ax.yaxis.get_transform()
     (a, b), (clo, chi) = t.transform([lo, hi]), t.transform(ax.get_ylim())
     if sticky and np.all(np.isfinite([a, b, clo, chi])) and clo <= a and b <= chi and (b - a) >= (chi - clo) / 3:
@@ -313,6 +324,21 @@ def _headroom(ax, frac):
     ax.set_ylim(lo, float(t.inverted().transform([b + frac / (1 - frac) * (b - a)])[0]))
 
 
+def _legend_headroom(rows) -> float:
+    """Fraction of an internals panel's height kept free above the lines for its legend.
+
+        frac = 0.15 + 0.09 rows (s / 9 pt),   s = the legend's font size ("small")
+
+    The legend grows with the style's font while the panel's height stays about the
+    same: in the classroom style (s = 15 pt) two rows cover 0.41 of the panel, which
+    the notebook style's 0.30 (s = 9 pt) left to the lines.
+    """
+    from matplotlib.font_manager import FontProperties
+
+    small = FontProperties(size="small").get_size_in_points()
+    return min(0.15 + 0.09 * rows * small / 9.0, 0.6)
+
+
 def internals(ax, traj, names=None, run=0) -> list:
     """Draw the optimizer's internal variables against the step, one line per coordinate.
 
@@ -381,7 +407,7 @@ def internals(ax, traj, names=None, run=0) -> list:
     rows = -(-len(handles) // 3)
     for a in (ax, axr):
         if a is not None:
-            _headroom(a, 0.12 + 0.09 * rows)
+            _headroom(a, _legend_headroom(rows))
     ax.legend(handles, labels, loc="upper center", fontsize="small", ncols=min(3, len(handles)),
               handlelength=1.2, handletextpad=0.4, columnspacing=0.8, borderaxespad=0.3)
     if axr is not None:  # the legend lives on ax; keep it above the twin's lines
@@ -418,10 +444,17 @@ def update_internals(lines, traj, run=0) -> list:
         lo, hi = t.transform([y.min(), y.max()])
         if hi <= lo:
             hi = lo + 1.0
-        frac = 0.12 + 0.09 * rows  # headroom above the lines for the legend, as internals() leaves
+        frac = _legend_headroom(rows)  # above the lines for the legend, as internals() leaves
         pad = 0.05 * (hi - lo)
+        # Limits that stay put must still keep the legend's share of the axis free: the
+        # lines may have risen into it while their range still fits the limits.
+        clo, chi = t.transform(a.get_ylim())
+        below_legend = bool(np.all(np.isfinite([clo, chi])) and hi + pad <= chi - frac * (chi - clo))
         lo, hi = lo - pad, hi + pad + frac / (1 - frac) * (hi - lo + 2 * pad)
-        _set_ylim(a, *t.inverted().transform([lo, hi]), sticky=True)
+        if not below_legend:  # new limits, with the slack sticky ones get, so they stay a while
+            slack = 0.1 * (hi - lo)  # more above: the legend's share stays free (frac < 0.75)
+            lo, hi = lo - slack, hi + 3 * slack
+        _set_ylim(a, *t.inverted().transform([lo, hi]), sticky=below_legend)
     return lines
 
 
