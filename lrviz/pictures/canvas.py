@@ -363,9 +363,9 @@ class LiveFigure:
                 if b is a:
                     continue
                 if b in self._layout:  # an axes: its box, where the layout holds it
-                    other = b.bbox
-                    if _nested(other, a.bbox):  # a twin, an inset, or the axes around one
+                    if _nested(b.bbox, a.bbox):  # a twin, an inset, or the axes around one
                         continue
+                    other = b.bbox.padded(_PAD)  # labels that touch a neighbour are too close
                 elif b in new:
                     continue
                 else:
