@@ -10,15 +10,16 @@ pixels are current when ``refresh`` returns.
 
 What keeps a slider smooth (measured in ``benchmarks/browser_latency.py``):
 
-- **No full redraw when one panel's limits move.** A full draw of an explorer figure costs
-  ~300 ms, half of it constrained layout. When only some axes changed their limits (a loss
-  curve rescaling), ``refresh`` redraws just those axes' boxes (tick labels included) in
-  the cached background: a few tens of ms, and the layout stays put. When the new labels
-  no longer fit the layout (they leave the figure or reach into a neighbour), the figure
-  is drawn in full, layout engine included. A new figure size or dpi, a new set of axes,
-  or :meth:`relayout` draws everything once too.
-- **New limits wait for a pause (live canvas only).** Even that partial redraw costs more
-  than a frame (matplotlib's ticks and labels). In an ipympl canvas, a frame whose axes
+- **New limits keep the layout.** A full draw of an explorer figure costs 250-350 ms in
+  the classroom style, half of it constrained layout. When only axis limits moved and the
+  moved axes' new labels still fit (inside the figure, off every other axes' box),
+  ``refresh`` draws everything with the layout on screen held (about half the time): see
+  :meth:`LiveFigure._layout_holds`. Labels that outgrow it, a new figure size or dpi, a
+  new set of axes, or :meth:`relayout` run the layout engine. (``partial_redraw``, off by
+  default, redraws only the moved axes' boxes instead: no faster, and FreeType refused
+  glyphs on that path in the browser tests.)
+- **New limits wait for a pause (live canvas only).** Even that draw costs more than a
+  frame (matplotlib's ticks and labels: 80-150 ms). In an ipympl canvas, a frame whose axes
   limits moved is drawn with the limits already on screen, and the new limits (or a full
   draw) follow once the updates pause (``RELAYOUT_DELAY_MS`` after a key press, longer
   than the gap between two moves while a slider is dragged): a dragged slider keeps
