@@ -176,6 +176,25 @@ def test_labels_that_outgrow_a_layout_engine_draw_in_full():
     assert live.stats["full"] == 2 and live.stats["partial"] == 1
 
 
+def test_blits_draw_the_moving_artists_in_a_full_draws_order():
+    # A dot on top of the line through it (zorder), though listed first in ``dynamic``.
+    fig = Figure(figsize=(3, 2), dpi=80)
+    FigureCanvasAgg(fig)
+    ax = fig.subplots()
+    (dot,) = ax.plot([0.5], [0.5], "o", ms=20, color="k", zorder=4)
+    (line,) = ax.plot([0, 1], [0, 1], lw=8, color="tab:orange", zorder=3)
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    live = C.LiveFigure(figure=fig)
+    live.dynamic = [dot, line]
+    live.refresh()
+    dot.set_data([0.4], [0.4])
+    live.refresh()
+    blitted = _pixels(fig)
+    fig.canvas.draw()
+    assert np.array_equal(blitted, _pixels(fig))
+
+
 def _constrained(nrows=2, twin=False):
     fig = Figure(figsize=(6, 4), dpi=80, layout="constrained")
     FigureCanvasAgg(fig)

@@ -134,3 +134,16 @@ def test_a_flat_loss_on_a_log_axis_spans_enough_decades_for_base_labels_only(sti
     assert [t.get_text() for t in ax.yaxis.get_minorticklabels() if t.get_text()] == []
     assert [t.get_text() for t in ax.yaxis.get_majorticklabels() if t.get_text()]  # a power of ten
     plt.close(fig)
+
+
+@pytest.mark.parametrize("sticky", [False, True])
+def test_a_linear_axis_of_nonnegative_data_starts_at_zero_at_the_lowest(sticky):
+    # Notebook 00's loss gap at lr 10 (quartic, diverged): 9.5 .. 1e300 once showed -1e100 .. 1e100.
+    fig, ax = _axes("linear")
+    (line,) = ax.plot([0, 1, 2], [9.5, 1e300, 1e300], gid="lrviz-loss")
+    curves._fit_ylim(ax, "lrviz-loss", False, sticky)
+    assert ax.get_ylim()[0] == 0.0 and ax.get_ylim()[1] > 0
+    line.set_ydata([-3.0, 1.0, 2.0])  # a loss that can go below 0 keeps its pad
+    curves._fit_ylim(ax, "lrviz-loss", False)
+    assert ax.get_ylim()[0] < -3.0
+    plt.close(fig)

@@ -485,12 +485,20 @@ class LiveFigure:
             self._restart_relayout_timer()
 
     def _draw_dynamic(self):
+        """The background, then the dynamic artists in a full draw's order.
+
+        That order is by axes (zorder, then as added), then by zorder within each axes:
+        ``dynamic``'s own order would draw, say, a slope line over the dot it passes through.
+        """
         canvas = self.figure.canvas
         canvas.restore_region(self._background)
-        for a in self.dynamic:
-            if a.get_visible() and a.axes is not None:
+        axes = {ax: (ax.get_zorder(), i) for i, ax in enumerate(self.figure.axes)}
+        shown = [a for a in self.dynamic if a.get_visible()]
+        shown.sort(key=lambda a: (*axes.get(a.axes, (np.inf, 0)), a.get_zorder()))
+        for a in shown:
+            if a.axes is not None:
                 a.axes.draw_artist(a)
-            elif a.get_visible():
+            else:
                 self.figure.draw_artist(a)
 
     def _restart_relayout_timer(self):

@@ -113,7 +113,9 @@ def _fit_ylim(ax, gid, log, sticky=False):
         lo, hi = lo / 2, hi * 2
     else:
         pad = 0.06 * (hi - lo) if hi > lo else max(abs(hi) * 0.1, 1e-12)
-        lo, hi = lo - pad, hi + pad
+        # data that are never negative (a loss gap f - f*) get no room below 0: a diverged
+        # run's pad would otherwise open a whole "-1e100" half below the curve
+        lo, hi = (max(lo - pad, 0.0) if lo >= 0 else lo - pad), hi + pad
     _set_ylim(ax, lo, hi, sticky)
 
 
