@@ -444,18 +444,16 @@ def main(argv=None) -> int:
           f"end {load1[0]:.2f} {load1[1]:.2f} {load1[2]:.2f}; {os.cpu_count()} CPUs")
     if args.trace:
         print()
-        print("where a key press goes (ms, medians; --trace lined up with the page's times):")
-        for env, res in all_results.items():
-            for stem, r in res.items():
-                b = key_breakdown(r, Path(args.trace).resolve() / f"{stem.replace(' (again)', '')}.jsonl")
-                if b:
-                    print(f"  {env:5s} {stem[:28]:28s} " + "  ".join(f"{k} {v:.0f}" for k, v in b.items()))
-        print("where the settle after a drag goes (ms from mouse-up, medians over the drags with a relayout):")
-        for env, res in all_results.items():
-            for stem, r in res.items():
-                b = settle_breakdown(r, Path(args.trace).resolve() / f"{stem.replace(' (again)', '')}.jsonl")
-                if b:
-                    print(f"  {env:5s} {stem[:28]:28s} " + "  ".join(f"{k} {v:.0f}" for k, v in b.items()))
+        for title, breakdown in (
+                ("where a key press goes (ms, medians; --trace lined up with the page's times):", key_breakdown),
+                ("where the settle after a drag goes (ms from mouse-up, medians over the drags with a relayout):",
+                 settle_breakdown)):
+            print(title)
+            for env, res in all_results.items():
+                for stem, r in res.items():
+                    b = breakdown(r, Path(args.trace).resolve() / f"{stem.replace(' (again)', '')}.jsonl")
+                    if b:
+                        print(f"  {env:5s} {stem[:28]:28s} " + "  ".join(f"{k} {v:.0f}" for k, v in b.items()))
     problems = [f"{env} {stem}: {m}" for env, res in all_results.items() for stem, r in res.items()
                 for m in r.get("problems", [])]
     if problems:

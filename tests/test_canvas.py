@@ -195,6 +195,14 @@ def test_blits_draw_the_moving_artists_in_a_full_draws_order():
     assert np.array_equal(blitted, _pixels(fig))
 
 
+def _live(fig, moving):
+    """A LiveFigure on ``fig`` with ``moving`` as its dynamic artists, drawn once."""
+    live = C.LiveFigure(figure=fig)
+    live.dynamic = moving
+    live.refresh()
+    return live
+
+
 def _constrained(nrows=2, twin=False):
     fig = Figure(figsize=(6, 4), dpi=80, layout="constrained")
     FigureCanvasAgg(fig)
@@ -214,9 +222,7 @@ def test_new_limits_whose_labels_fit_keep_the_layout(monkeypatch):
     # full draw's: 0..20 has labels as wide as 0..10, so the engine would not move a thing.
     monkeypatch.setattr(C.LiveFigure, "partial_redraw", False)
     fig, axes, moving = _constrained()
-    live = C.LiveFigure(figure=fig)
-    live.dynamic = moving
-    live.refresh()
+    live = _live(fig, moving)
     where = [ax.get_position().bounds for ax in axes]
     axes[1].set_ylim(0, 20)
     live.refresh()
@@ -226,9 +232,7 @@ def test_new_limits_whose_labels_fit_keep_the_layout(monkeypatch):
 
     ref, ref_axes, ref_moving = _constrained()
     ref_axes[1].set_ylim(0, 20)
-    ref_live = C.LiveFigure(figure=ref)
-    ref_live.dynamic = ref_moving
-    ref_live.refresh()
+    _live(ref, ref_moving)
     assert [ax.get_position().bounds for ax in ref_axes] == where
     assert np.array_equal(_pixels(fig), _pixels(ref))
 
@@ -236,9 +240,7 @@ def test_new_limits_whose_labels_fit_keep_the_layout(monkeypatch):
 def test_labels_that_outgrow_the_layout_run_the_engine_without_partial_redraw(monkeypatch):
     monkeypatch.setattr(C.LiveFigure, "partial_redraw", False)
     fig, axes, moving = _constrained()
-    live = C.LiveFigure(figure=fig)
-    live.dynamic = moving
-    live.refresh()
+    live = _live(fig, moving)
     left = [ax.get_position().x0 for ax in axes]
     axes[0].set_ylim(0, 1e148)  # "0.0" .. "1.0" (and a "1e148" offset): wider than "0" .. "10"
     live.refresh()  # they would reach past the figure's left edge
@@ -256,9 +258,7 @@ def test_labels_that_outgrow_the_layout_run_the_engine_without_partial_redraw(mo
 def test_a_twin_axes_reaching_over_its_host_keeps_the_layout(monkeypatch):
     monkeypatch.setattr(C.LiveFigure, "partial_redraw", False)
     fig, axes, moving = _constrained(twin=True)
-    live = C.LiveFigure(figure=fig)
-    live.dynamic = moving
-    live.refresh()
+    live = _live(fig, moving)
     axes[2].set_ylim(0, 20)  # the twin: its box is its host's, which it always overlaps
     live.refresh()
     assert live.stats["full"] == 2 and live.stats["layout held"] == 1
@@ -267,9 +267,7 @@ def test_a_twin_axes_reaching_over_its_host_keeps_the_layout(monkeypatch):
 def test_a_held_layout_that_freetype_refuses_falls_back_to_the_engine(monkeypatch):
     monkeypatch.setattr(C.LiveFigure, "partial_redraw", False)
     fig, axes, moving = _constrained()
-    live = C.LiveFigure(figure=fig)
-    live.dynamic = moving
-    live.refresh()
+    live = _live(fig, moving)
     agg_draw = FigureCanvasAgg.draw
 
     def draw(canvas):
