@@ -61,6 +61,9 @@ DISABLED_EXTENSIONS = [
     "@jupyterlab/apputils-extension:announcements",
 ]
 
+# The Pyodide kernel's spec (jupyterlite-pyodide-kernel registers it under this name).
+SITE_KERNELSPEC = {"name": "python", "display_name": "Python (Pyodide)", "language": "python"}
+
 # JupyterLab settings of the site (overrides.json):
 # - every cell rendered (no windowing): the notebooks are short, and an ipympl figure scrolled
 #   out of view is then not torn down and rebuilt;
@@ -181,6 +184,9 @@ def site_notebook(path: Path) -> dict:
         if c.get("cell_type") == "code":
             c["outputs"] = outputs
     nb.get("metadata", {}).pop("widgets", None)
+    # The desktop's kernel ("python3", ipykernel) does not exist on the site: JupyterLab then
+    # asks the student to pick one in a "Select Kernel" dialog. Name the site's own.
+    nb.setdefault("metadata", {})["kernelspec"] = dict(SITE_KERNELSPEC)
     return nb
 
 

@@ -192,12 +192,22 @@ async def run_all(page, timeout: float) -> dict:
 
 
 async def _menu(page, label: str, items: list[str]) -> None:
-    # A "Select Kernel" dialog (the site sometimes asks again after opening a notebook)
-    # covers the menu bar: accept its preselected kernel, Python (Pyodide), first.
+    # A dialog (a "Select Kernel" one, before the site named its kernel in each notebook)
+    # can come up over the menu bar, even while the click waits: accept it (its preselected
+    # choice) and click again.
     accept = page.locator(".jp-Dialog .jp-Dialog-button.jp-mod-accept")
-    if await accept.count():
-        await accept.first.click()
-    await page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(rf"^{label}$")).click()
+    bar = page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(rf"^{label}$"))
+    for _ in range(5):
+        if await accept.count():
+            await accept.first.click()
+        try:
+            await bar.click(timeout=5_000)
+            break
+        except Exception as err:  # playwright's TimeoutError: something covers the bar
+            if "Timeout" not in type(err).__name__:
+                raise
+    else:
+        await bar.click()  # the last try: its error says what is in the way
     await page.locator(", ".join(items)).first.click()
 
 

@@ -244,6 +244,8 @@ def test_site_notebook_drops_stale_widget_views_and_adds_the_cell(tmp_path):
     assert code[1]["outputs"] == [{"output_type": "display_data", "metadata": {}, "data": {"image/png": "iVBOR"}}]
     assert code[2]["outputs"] == nb["cells"][2]["outputs"]
     assert "widgets" not in out["metadata"]
+    # the site's kernel, so that JupyterLab starts it instead of asking which one
+    assert out["metadata"]["kernelspec"] == {"name": "python", "display_name": "Python (Pyodide)", "language": "python"}
 
 
 def test_stage_files_leaves_out_the_ray_notebook_and_says_why(tmp_path):
