@@ -272,12 +272,12 @@ _NICE = {
     "effective_lr": r"effective lr",
 }
 
-# Gradient-sized quantities share the left axis (m_hat vs sqrt(v_hat) is the Adam step
-# ratio at a glance); learning-rate-sized ones go to a log right axis.
 # Shorter names for the internals legend: three columns must fit a narrow panel in the
 # classroom style (an axis label has room for the long ones).
 _LEGEND = {**_NICE, "grad": r"$g_t$", "sqrt_square_avg": r"$\sqrt{E[g^2]_t}$"}
 
+# Gradient-sized quantities share the left axis (m_hat vs sqrt(v_hat) is the Adam step
+# ratio at a glance); learning-rate-sized ones go to a log right axis.
 _DEFAULT_INTERNALS = {
     "sgd": ("grad",),
     "momentum": ("grad", "momentum_buffer"),
