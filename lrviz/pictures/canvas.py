@@ -407,16 +407,14 @@ class LiveFigure:
         """
         if self.figure.get_layout_engine() is None:
             return False
-        for ax in changed:
-            old = self._layout.get(ax)
-            if old is None or self._axes_layout(ax)[2:] != old[2:]:
-                return False
         renderer = self.figure.canvas.get_renderer()
         new = {}
         for ax in changed:
+            now, old = self._axes_layout(ax), self._layout.get(ax)
+            if old is None or now[2:] != old[2:]:  # a new axes, scale or position
+                return False
             # Only the axis whose limits moved has new decorations (ticks, tick labels, offset
             # text, the label they push): asking it alone costs a quarter of ax.get_tightbbox.
-            now, old = self._axes_layout(ax), self._layout[ax]
             moved = [axis for axis, i in ((ax.xaxis, 0), (ax.yaxis, 1)) if now[i] != old[i]]
             try:
                 boxes = [ax.bbox, *(axis.get_tightbbox(renderer) for axis in moved)]
