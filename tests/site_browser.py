@@ -113,6 +113,8 @@ class SiteRun:
     external: list = field(default_factory=list)  # requests to any host but 127.0.0.1
     slider: str | None = None  # description of the slider pressed, None = no slider
     latencies_ms: list = field(default_factory=list)
+    values: list = field(default_factory=list)  # (readout before, readout after) of each press
+    warnings: list = field(default_factory=list)  # the explorer's ⚠ messages after the presses
     failure: str | None = None  # an exception that stopped the run
     screenshot: str | None = None
 
@@ -306,7 +308,16 @@ async def press_and_time(page, handle, key: str, timeout: float = 30.0) -> float
         if to > n_to:
             return None
         await asyncio.sleep(0.02)
+    await page.evaluate("window.__lrviz.busy = false")  # the page's watch gave up later than us
     return None
+
+
+_READOUT_JS = "s => (s.querySelector('.widget-readout') || {}).textContent || ''"
+# The messages explorers show beside their controls (BaseExplorer._show_message) near a slider.
+_WARNINGS_JS = """(s) => {
+    const box = s.closest('.jp-OutputArea') || document.body;
+    return [...box.querySelectorAll('.widget-html-content span')].map(e => e.textContent).filter(t => t.includes('⚠'));
+}"""
 
 
 async def key_for(handle) -> str:
@@ -357,8 +368,12 @@ async def run_notebook(browser, base: str, name: str, *, expects_slider: bool, p
                     await install_pixel_watch(figure)
                     handle = slider.locator(B.HANDLE_SEL).first
                     for _ in range(presses):
+                        before = await slider.evaluate(_READOUT_JS)
                         run.latencies_ms.append(await press_and_time(page, handle, await key_for(handle)))
-                        await asyncio.sleep(0.5)
+                        # A value the kernel rejects comes back with (or right after) the frame.
+                        await asyncio.sleep(1.0)
+                        run.values.append((before, await slider.evaluate(_READOUT_JS)))
+                    run.warnings = await slider.evaluate(_WARNINGS_JS)
             run.seconds["slider"] = time.monotonic() - t0
     except Exception as e:  # reported by the test, with a screenshot
         run.failure = f"{type(e).__name__}: {e}"

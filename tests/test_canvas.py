@@ -1,4 +1,5 @@
 """lrviz.pictures.canvas: the cached background, partial redraws, and the frames ipympl sends."""
+import asyncio
 import importlib.util
 import io
 import subprocess
@@ -7,6 +8,7 @@ import textwrap
 
 import numpy as np
 import pytest
+from matplotlib.backend_bases import TimerBase
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image
@@ -139,6 +141,56 @@ def test_the_relayout_timer_follows_the_pace_of_the_updates(monkeypatch):
     axes[1].set_ylim(-4, 4)
     live.refresh()  # 1.41 s later: a key press
     assert live._timer.interval == C.RELAYOUT_DELAY_MS
+
+
+class _TornadoWithoutTornado(TimerBase):
+    """ipympl's TimerTornado in Pyodide: the module 'tornadofake' has no ioloop."""
+
+    def _timer_start(self):
+        raise AttributeError("module 'tornadofake' has no attribute 'ioloop'")
+
+
+def _pyodide_like(monkeypatch):
+    fig, axes, moving = _figure()
+    live = C.LiveFigure(figure=fig)
+    live._defer_relayout = True  # as in an ipympl canvas inside a kernel
+    live.dynamic = moving
+    monkeypatch.setattr(fig.canvas, "new_timer", lambda interval=None: _TornadoWithoutTornado(interval=interval))
+    live.refresh()
+    return fig, axes, live
+
+
+def _reference(ylim1):
+    ref, _, ref_moving = _figure(ylim1=ylim1)
+    ref_live = C.LiveFigure(figure=ref)
+    ref_live.dynamic = ref_moving
+    ref_live.refresh()
+    return _pixels(ref)
+
+
+def test_a_canvas_timer_that_cannot_start_falls_back_to_an_asyncio_timer(monkeypatch):
+    fig, axes, live = _pyodide_like(monkeypatch)
+
+    async def drag():
+        axes[1].set_ylim(-30, 30)
+        live.refresh()  # held: must not raise, and a timer must still come
+        assert live.stats["held"] == 1 and live._timer_kinds == ("asyncio",)
+        await asyncio.sleep(3 * C.RELAYOUT_DELAY_MS / 1000)
+
+    asyncio.run(drag())
+    assert live.stats["partial"] == 1 and not live._relayout_pending
+    assert np.array_equal(_pixels(fig), _reference((-30, 30)))
+
+
+def test_with_no_timer_at_all_new_limits_are_drawn_at_once(monkeypatch):
+    fig, axes, live = _pyodide_like(monkeypatch)
+    axes[1].set_ylim(-30, 30)
+    live.refresh()  # no running event loop either: nothing would ever call _settle
+    assert live._timer_kinds == () and not live._relayout_pending
+    assert np.array_equal(_pixels(fig), _reference((-30, 30)))
+    axes[1].set_ylim(-40, 40)
+    live.refresh()
+    assert np.array_equal(_pixels(fig), _reference((-40, 40)))
 
 
 def test_new_size_new_axes_or_relayout_draw_in_full():

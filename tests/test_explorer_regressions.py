@@ -223,3 +223,24 @@ def test_bug6_a_failure_while_rebuilding_restores_the_figure_limits_included():
     assert ex.params["surface"].name == "quartic" and _figure_state(ex.figure) == before
     ex._build_internals = build
     assert ex.update(surface="bowl") and ex.trajectory.surface.dim == 2
+
+
+def test_a_failure_the_rollback_meets_again_is_still_reported_beside_the_controls():
+    # In the browser-only site every redraw raised (ipympl's tornado timer, no tornado in
+    # Pyodide): the rollback's redraw raised too, the message never showed, and the slider
+    # jumped back with no word why.
+    ex = lrviz.explore("quartic", optimizer="sgd", lr=0.01, steps=30)
+    render = ex._render
+
+    def broken():
+        raise RuntimeError("no timer here")
+
+    ex._render = broken
+    assert ex.update(lr=0.05) is False
+    assert "RuntimeError: no timer here" in ex.message and "redrawing the last good run failed" in ex.message
+    assert ex.params["lr"] == 0.01 and ex.controls["lr"].value == 0.01
+    ex.controls["lr"].value = 0.02  # the slider, as a student moves it: the same path, no exception
+    assert ex.params["lr"] == 0.01 and ex.controls["lr"].value == 0.01 and "no timer here" in ex.message
+    ex._render = render
+    assert ex.update(lr=0.05), ex.message
+    assert ex.message == "" and ex.trajectory.optimizer.hyperparams["lr"] == 0.05

@@ -3,8 +3,9 @@
 Builds the site with ``python3 run.py site --pyodide $LRVIZ_PYODIDE`` into a temporary folder,
 serves it on 127.0.0.1, and for each notebook of the site, in a fresh browser context: Run All,
 no error output, no request to any host but 127.0.0.1, and (where the notebook builds a slider)
-a key press on the learning-rate slider changes the pixels of its figure. The notebooks run a
-few at a time in one shared Chromium (``LRVIZ_SITE_CONCURRENCY``, default 2).
+a key press on the learning-rate slider changes the pixels of its figure while the slider keeps
+its new value, with no message from the explorer. The notebooks run a few at a time in one
+shared Chromium (``LRVIZ_SITE_CONCURRENCY``, default 2).
 
 Skipped, with the reason, when ``LRVIZ_PYODIDE`` is unset or names no Pyodide folder, or when
 Chromium or playwright is missing; ``LRVIZ_REQUIRE_SITE=1`` (CI) makes each of those a failure.
@@ -142,6 +143,10 @@ def test_notebook_runs_in_the_browser(site_runs, name):
         assert any(x is not None for x in r.latencies_ms), (
             f"pressing a key on the slider {r.slider!r} did not change the figure: {r.latencies_ms}{where}"
         )
+        # New pixels alone prove little: a rejected update redraws too, then puts the slider back.
+        kept = [before != after for (before, after), x in zip(r.values, r.latencies_ms) if x is not None]
+        assert all(kept), f"the slider {r.slider!r} jumped back after a key press (readout before, after): {r.values}"
+        assert r.warnings == [], f"the explorer rejected the key presses: {r.warnings}"
 
 
 # --------------------------------------------------------------------------- #

@@ -253,8 +253,12 @@ class BaseExplorer:
                 self._sync_frames()
                 self._render()
         except Exception as err:  # a slider must never break the notebook: report, keep going
-            self._rollback(stage, old_params, old_result, old_frame, old_limits)
-            self._show_message(_describe(err))
+            message = _describe(err)
+            try:
+                self._rollback(stage, old_params, old_result, old_frame, old_limits)
+            except Exception as again:  # the params are back; say the figure may lag them
+                message += f" (and redrawing the last good run failed: {_describe(again)})"
+            self._show_message(message)
             return False
         finally:
             self._busy = False

@@ -39,7 +39,9 @@ What keeps a slider smooth (measured in ``benchmarks/browser_latency.py``):
 """
 from __future__ import annotations
 
+import asyncio
 import struct
+import sys
 import time
 import zlib
 
@@ -75,6 +77,24 @@ def relayout_delay_ms(gap_s) -> int:
     if gap_s is None or not gap_s < _DRAG_GAP_S:
         return RELAYOUT_DELAY_MS
     return int(round(min(max(1.5e3 * gap_s, RELAYOUT_DELAY_MS), RELAYOUT_MAX_MS)))
+
+
+_TIMER_KINDS = ("canvas", "asyncio")
+
+
+def _new_timer(kind, canvas, interval):
+    """A matplotlib timer: the canvas' own (``"canvas"``) or one on the asyncio loop.
+
+    The asyncio one needs a loop that runs: the kernel's (ipykernel runs on asyncio), or
+    Pyodide's, which runs every task from the page's event loop.
+    """
+    if kind == "canvas":
+        return canvas.new_timer(interval=interval)
+    from matplotlib.backends.backend_webagg_core import TimerAsyncio
+
+    if sys.platform != "emscripten":
+        asyncio.get_running_loop()  # RuntimeError where nothing would ever run the timer
+    return TimerAsyncio(interval=interval)
 
 
 def _nested(a, b) -> bool:
@@ -171,6 +191,7 @@ class LiveFigure:
         self._capturing = False
         self._relayout_pending = False
         self._timer = None
+        self._timer_kinds = _TIMER_KINDS  # the ones left to try (see _restart_relayout_timer)
         self._gap, self._last_refresh = None, -np.inf  # seconds between the last two refresh() calls
         # Only a live canvas in a kernel has an event loop to run a deferred full draw on.
         self._defer_relayout = self.view is not None and self.view is self.figure.canvas and _in_kernel()
@@ -500,13 +521,27 @@ class LiveFigure:
                 self.figure.draw_artist(a)
 
     def _restart_relayout_timer(self):
-        if self._timer is None:
-            self._timer = self.figure.canvas.new_timer(interval=RELAYOUT_DELAY_MS)
-            self._timer.single_shot = True
-            self._timer.add_callback(self._settle)
-        self._timer.stop()
-        self._timer.interval = relayout_delay_ms(self._gap)
-        self._timer.start()
+        """(Re)start the single-shot timer that calls ``_settle``; settle now if none runs.
+
+        The canvas' own timer comes first. ipympl's is a tornado timer, and the browser-only
+        site's kernel (Pyodide) has no tornado: there matplotlib's asyncio timer runs on the
+        page's event loop instead. A timer that cannot start must not break the update that
+        asked for it, so without one the held limits are drawn at once.
+        """
+        interval = relayout_delay_ms(self._gap)
+        while self._timer_kinds:
+            try:
+                if self._timer is None:
+                    self._timer = _new_timer(self._timer_kinds[0], self.figure.canvas, interval)
+                    self._timer.single_shot = True
+                    self._timer.add_callback(self._settle)
+                self._timer.stop()
+                self._timer.interval = interval
+                self._timer.start()
+                return
+            except Exception:
+                self._timer, self._timer_kinds = None, self._timer_kinds[1:]
+        self._settle()
 
     def _settle(self):
         """The updates paused: draw what was held back (new limits, a new layout)."""
