@@ -17,7 +17,9 @@ def test_q1_is_two_over_lr_and_the_measured_plateau_is_within_ten_percent(capsys
 
 def test_q2_sharpness_rises_after_lowering_the_lr():
     assert ex.switch_outcome(0.3, 0.15) == "rises"
-    assert ex.switch_outcome(0.15, 0.3) == "falls"
+    # Raised past the edge the sharpness falls to the new 2/lr (10.2 -> 7.0 here). Not 0.15 -> 0.3:
+    # that run sits on the verge of diverging, and with two BLAS threads it does diverge.
+    assert ex.switch_outcome(0.2, 0.3) == "falls"
     assert ex.q2(" Rises") is True
     assert ex.q2("stays") is False
 
