@@ -11,7 +11,9 @@ does in JupyterLab):
 - key press -> new pixels: keydown on the focused handle until the first animation frame whose
   figure canvas differs (the explorer runs in Pyodide, in a Web Worker; ipympl sends the image);
 - drag: a real mouse drag of the handle (30 moves over 2 s): changed frames shown during the
-  drag, per second, and how long the figure keeps changing after release.
+  drag, per second, and how long the figure keeps changing after release;
+- that the slider keeps each new value (an update the kernel rejects redraws too, then puts the
+  slider back) and that the explorer shows no message.
 
 Prints medians and the machine load (``uptime``): on a loaded machine the figures are slower.
 """
@@ -53,13 +55,19 @@ async def measure(base: str, notebook: str, presses: int) -> dict:
         await S.install_pixel_watch(figure)
         handle = slider.locator(B.HANDLE_SEL).first
         await S.press_and_time(page, handle, await S.key_for(handle))  # warm-up, not counted
-        latencies = []
+        latencies, kept = [], []
         for _ in range(presses):
+            before = await slider.evaluate(S._READOUT_JS)
             latencies.append(await S.press_and_time(page, handle, await S.key_for(handle)))
             await asyncio.sleep(0.3)
+            kept.append(await slider.evaluate(S._READOUT_JS) != before)  # a rejected value jumps back
+        readout = await slider.evaluate(S._READOUT_JS)
         drag = await drag_frames(page, handle)
+        drag["readout"] = (readout, await slider.evaluate(S._READOUT_JS))
+        warnings = await slider.evaluate(S._WARNINGS_JS)
         await browser.close()
-    return {"run_s": t_run, "slider": label, "latencies": latencies, "drag": drag, "external": run.external}
+    return {"run_s": t_run, "slider": label, "latencies": latencies, "kept": kept, "drag": drag,
+            "warnings": warnings, "external": run.external}  # fmt: skip
 
 
 async def drag_frames(page, handle, moves: int = 30, seconds: float = 2.0, px: float = 3.0) -> dict:
@@ -116,8 +124,11 @@ def main(argv):
               f"min {min(lat):.0f}, max {max(lat):.0f} ({len(lat)}/{len(r['latencies'])} presses redrew)")  # fmt: skip
     else:
         print("key press -> new pixels: no press redrew the figure")
+    print(f"the slider kept its new value after {sum(r['kept'])} of {len(r['kept'])} presses")
     print(f"drag ({d['drag_s']:.1f} s, 30 moves): {d['during']} changed frames shown during it "
-          f"({d['during'] / d['drag_s']:.1f}/s), {d['after']} after release, last {d['settle_ms']:.0f} ms after")  # fmt: skip
+          f"({d['during'] / d['drag_s']:.1f}/s), {d['after']} after release, last {d['settle_ms']:.0f} ms after; "
+          f"lr {d['readout'][0]} -> {d['readout'][1]}")  # fmt: skip
+    print(f"explorer messages: {r['warnings'] or 'none'}")
     print(f"requests outside 127.0.0.1: {len(r['external'])}")
     print("uptime:", subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip())
     return 0
