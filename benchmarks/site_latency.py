@@ -57,14 +57,14 @@ async def measure(base: str, notebook: str, presses: int) -> dict:
         await S.press_and_time(page, handle, await S.key_for(handle))  # warm-up, not counted
         latencies, kept = [], []
         for _ in range(presses):
-            before = await slider.evaluate(S._READOUT_JS)
+            before = await slider.evaluate(B.SLIDER_VALUE_JS)
             latencies.append(await S.press_and_time(page, handle, await S.key_for(handle)))
             await asyncio.sleep(0.3)
-            kept.append(await slider.evaluate(S._READOUT_JS) != before)  # a rejected value jumps back
-        readout = await slider.evaluate(S._READOUT_JS)
+            kept.append(await slider.evaluate(B.SLIDER_VALUE_JS) != before)  # a rejected value jumps back
+        readout = await slider.evaluate(B.SLIDER_VALUE_JS)
         drag = await drag_frames(page, handle)
-        drag["readout"] = (readout, await slider.evaluate(S._READOUT_JS))
-        warnings = await slider.evaluate(S._WARNINGS_JS)
+        drag["readout"] = (readout, await slider.evaluate(B.SLIDER_VALUE_JS))
+        warnings = await slider.evaluate(S.WARNINGS_JS)
         await browser.close()
     return {"run_s": t_run, "slider": label, "latencies": latencies, "kept": kept, "drag": drag,
             "warnings": warnings, "external": run.external}  # fmt: skip

@@ -750,10 +750,14 @@ def key_for_handle(handle) -> str:
         return "ArrowRight"
 
 
+# A slider's shown value: its readout, else the handle's aria-valuenow (also site_browser.py).
+SLIDER_VALUE_JS = (
+    "s => (s.querySelector('.widget-readout') || {}).textContent || (s.querySelector('[aria-valuenow]')||{}).ariaValueNow || ''"
+)
+
+
 def slider_value(slider) -> str:
-    return slider.evaluate(
-        "s => (s.querySelector('.widget-readout') || {}).textContent || (s.querySelector('[aria-valuenow]')||{}).ariaValueNow || ''"
-    )
+    return slider.evaluate(SLIDER_VALUE_JS)
 
 
 # True once the figure's canvas has a size and non-blank pixels; also used by site_browser.py.

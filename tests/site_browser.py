@@ -312,9 +312,8 @@ async def press_and_time(page, handle, key: str, timeout: float = 30.0) -> float
     return None
 
 
-_READOUT_JS = "s => (s.querySelector('.widget-readout') || {}).textContent || ''"
 # The messages explorers show beside their controls (BaseExplorer._show_message) near a slider.
-_WARNINGS_JS = """(s) => {
+WARNINGS_JS = """(s) => {
     const box = s.closest('.jp-OutputArea') || document.body;
     return [...box.querySelectorAll('.widget-html-content span')].map(e => e.textContent).filter(t => t.includes('⚠'));
 }"""
@@ -368,12 +367,12 @@ async def run_notebook(browser, base: str, name: str, *, expects_slider: bool, p
                     await install_pixel_watch(figure)
                     handle = slider.locator(B.HANDLE_SEL).first
                     for _ in range(presses):
-                        before = await slider.evaluate(_READOUT_JS)
+                        before = await slider.evaluate(B.SLIDER_VALUE_JS)
                         run.latencies_ms.append(await press_and_time(page, handle, await key_for(handle)))
                         # A value the kernel rejects comes back with (or right after) the frame.
                         await asyncio.sleep(1.0)
-                        run.values.append((before, await slider.evaluate(_READOUT_JS)))
-                    run.warnings = await slider.evaluate(_WARNINGS_JS)
+                        run.values.append((before, await slider.evaluate(B.SLIDER_VALUE_JS)))
+                    run.warnings = await slider.evaluate(WARNINGS_JS)
             run.seconds["slider"] = time.monotonic() - t0
     except Exception as e:  # reported by the test, with a screenshot
         run.failure = f"{type(e).__name__}: {e}"

@@ -190,6 +190,7 @@ def test_with_no_timer_at_all_new_limits_are_drawn_at_once(monkeypatch):
     axes[1].set_ylim(-30, 30)
     live.refresh()  # no running event loop either: nothing would ever call _settle
     assert live._timer_kinds == () and not live._relayout_pending
+    assert not live._defer_relayout  # later frames are drawn exact, not held and redrawn
     assert np.array_equal(_pixels(fig), _reference((-30, 30)))
     axes[1].set_ylim(-40, 40)
     live.refresh()

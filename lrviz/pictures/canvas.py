@@ -526,7 +526,8 @@ class LiveFigure:
         The canvas' own timer comes first. ipympl's is a tornado timer, and the browser-only
         site's kernel (Pyodide) has no tornado: there matplotlib's asyncio timer runs on the
         page's event loop instead. A timer that cannot start must not break the update that
-        asked for it, so without one the held limits are drawn at once.
+        asked for it, so without one the held limits are drawn at once, and from then on
+        this figure no longer holds limits back (nothing would ever draw them).
         """
         interval = relayout_delay_ms(self._gap)
         while self._timer_kinds:
@@ -541,6 +542,7 @@ class LiveFigure:
                 return
             except Exception:
                 self._timer, self._timer_kinds = None, self._timer_kinds[1:]
+        self._defer_relayout = False
         self._settle()
 
     def _settle(self):
