@@ -116,6 +116,7 @@ class SiteRun:
     values: list = field(default_factory=list)  # (readout before, readout after) of each press
     warnings: list = field(default_factory=list)  # the explorer's ⚠ messages after the presses
     failure: str | None = None  # an exception that stopped the run
+    first_try: str | None = None  # the failure of a first try that never got to Run All (retried)
     screenshot: str | None = None
 
 
@@ -401,10 +402,19 @@ async def run_notebooks(base: str, names: list[str], *, expects_slider: dict, co
 
         async def one(name):
             async with sem:
-                results[name] = await run_notebook(
-                    browser, base, name, expects_slider=expects_slider.get(name, False),
-                    artifacts=artifacts, run_timeout=run_timeout,
-                )  # fmt: skip
+                for attempt in range(2):
+                    r = await run_notebook(
+                        browser, base, name, expects_slider=expects_slider.get(name, False),
+                        artifacts=artifacts, run_timeout=run_timeout,
+                    )  # fmt: skip
+                    if attempt:
+                        r.first_try = results[name].failure
+                    results[name] = r
+                    # A kernel that never started under load (JupyterLite then shows "Select
+                    # Kernel" and the status "Unknown") says nothing of the notebook: one more
+                    # try in a fresh context. A failure after Run All is never retried.
+                    if r.state is not None or r.failure is None:
+                        break
 
         await asyncio.gather(*(one(n) for n in names))
         await browser.close()

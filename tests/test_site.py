@@ -105,6 +105,8 @@ def site_runs(site):
         secs = " ".join(f"{k} {v:.0f} s" for k, v in r.seconds.items())
         lat = ", ".join("-" if x is None else f"{x:.0f}" for x in r.latencies_ms)
         print(f"  {n:45s} {secs}{f'  key -> pixels {lat} ms' if lat else ''}")
+        if r.first_try:
+            print(f"    (second try; the first did not get to Run All: {r.first_try[:200]})")
     return runs
 
 
