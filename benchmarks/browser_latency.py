@@ -82,7 +82,7 @@ try:
             return _settle(self)
         finally:
             rec = {{"t": t0, "ms": 1e3 * (_time.perf_counter() - t), "method": "settle",
-                   "wait_ms": _C.relayout_delay_ms(self._gap), **{{k: round(v, 1) for k, v in _trace_now.items()}}}}
+                   "wait_ms": self.relayout_wait_ms(), **{{k: round(v, 1) for k, v in _trace_now.items()}}}}
             with open(_trace_path, "a") as f:
                 f.write(_json.dumps(rec) + "\n")
     _C.LiveFigure._settle = _settle_traced

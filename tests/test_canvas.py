@@ -119,28 +119,50 @@ def test_live_canvas_holds_new_limits_until_the_updates_pause():
     assert live.stats["blit"] == 3
 
 
-def test_new_limits_wait_longer_than_the_gap_between_two_drag_moves():
+def test_new_limits_wait_longer_than_the_idle_times_of_a_drag():
     assert C.relayout_delay_ms(None) == C.RELAYOUT_DELAY_MS  # the first update
-    assert C.relayout_delay_ms(2.0) == C.RELAYOUT_DELAY_MS  # a key press, long after the last one
-    assert C.relayout_delay_ms(0.08) == 120  # a drag's moves 80 ms apart: 1.5 x 80
-    assert C.relayout_delay_ms(0.01) == C.RELAYOUT_DELAY_MS  # never shorter than after a key press
+    assert C.relayout_delay_ms(2.0) == C.RELAYOUT_DELAY_MS  # a key press, long after the last frame
+    assert C.relayout_delay_ms(0.08) == 120  # a drag, the kernel idle 80 ms between frames: 1.5 x 80
+    assert C.relayout_delay_ms([0.02, 0.08, 0.03]) == 120  # the longest of the drag's counts
+    assert C.relayout_delay_ms([0.1, 2.0]) == C.RELAYOUT_DELAY_MS  # a key press after a drag
+    assert C.relayout_delay_ms([0.15, 1.0, 0.03]) == C.RELAYOUT_DELAY_MS  # a new drag; 45 ms: never shorter
     assert C.relayout_delay_ms(0.2) == C.RELAYOUT_MAX_MS  # 300 capped
 
 
-def test_the_relayout_timer_follows_the_pace_of_the_updates(monkeypatch):
+def _paced(monkeypatch, times):
     fig, axes, moving = _figure()
     live = C.LiveFigure(figure=fig)
     live._defer_relayout = True
     live.dynamic = moving
-    clock = iter([10.0, 10.09, 11.5])
+    clock = iter(times)
     monkeypatch.setattr(C.time, "monotonic", lambda: next(clock))
+    return live, axes
+
+
+def test_the_relayout_timer_follows_the_pace_of_the_updates(monkeypatch):
+    # each refresh reads the clock as it starts and as its frame is done
+    live, axes = _paced(monkeypatch, [10.0, 10.03, 10.09, 10.12, 10.15, 10.18, 11.5, 11.53])
     live.refresh()
     axes[1].set_ylim(-3, 3)
-    live.refresh()  # 90 ms after the last one: a drag
-    assert live._timer.interval == 135
+    live.refresh()  # 60 ms after the last frame: a drag
+    assert live._timer.interval == 90
+    axes[1].set_ylim(-3.5, 3.5)
+    live.refresh()  # 30 ms idle: the 60 ms before still counts
+    assert live._timer.interval == 90
     axes[1].set_ylim(-4, 4)
-    live.refresh()  # 1.41 s later: a key press
+    live.refresh()  # 1.32 s later: a key press
     assert live._timer.interval == C.RELAYOUT_DELAY_MS
+
+
+def test_the_idle_time_ends_when_the_update_begins_not_when_it_draws(monkeypatch):
+    # the frame done at 10.03; the next update begins at 10.10 and computes until 10.16
+    live, axes = _paced(monkeypatch, [10.0, 10.03, 10.10, 10.19])
+    live.refresh()
+    live.begin_update()
+    axes[1].set_ylim(-3, 3)
+    live.refresh()
+    assert live._idle == pytest.approx([0.07])
+    assert live._timer.interval == 105  # not 1.5 x 130 ms: the update's own cost is no pause
 
 
 class _TornadoWithoutTornado(TimerBase):

@@ -140,3 +140,21 @@ def test_without_ipympl_the_explorer_shows_a_static_image_in_a_real_kernel():
     images = [o for m in state.values() if m["model_name"] == "OutputModel"
               for o in m["state"].get("outputs", []) if "image/png" in o.get("data", {})]
     assert len(images) == 1  # replaced in place on update, not appended
+
+
+@pytest.mark.parametrize("make", [lambda: lrviz.explore("valley", optimizer="adadelta", steps=50),
+                                  lambda: lrviz.race("rosenbrock", steps=40)], ids=["explore", "race"])
+def test_a_slow_update_is_not_taken_for_a_pause_in_the_drag(make, monkeypatch):
+    # Held-back limits wait 1.5 x the idle time before the updates of a drag. An update that
+    # computes for 0.3 s right after the last frame is a drag move, not a key press.
+    import time
+
+    ex = make()
+    assert ex.update(lr=0.02), ex.message
+    compute = ex._compute
+    monkeypatch.setattr(ex, "_compute", lambda p: (time.sleep(0.3), compute(p))[1])
+    assert ex.update(lr=0.03), ex.message
+    assert ex.live._idle[-1] < 0.25
+    monkeypatch.setattr(ex.live, "begin_update", lambda: None)  # as if update did not say when it began
+    assert ex.update(lr=0.04), ex.message
+    assert ex.live._idle[-1] >= 0.3  # so the test can fail: the compute time counted as idle

@@ -235,6 +235,7 @@ class BaseExplorer:
         if self._busy:  # a clamp or a click while an update runs: the running one wins
             return False
         self._busy = True
+        self.live.begin_update()  # the hand's pace, for when held-back limits are drawn
         old_params, old_result = self.params, self._result
         old_frame = self._frame.value if hasattr(self, "_frame") else None
         old_limits = [(ax.get_xlim(), ax.get_ylim()) for ax in self.figure.axes]

@@ -21,9 +21,10 @@ What keeps a slider smooth (measured in ``benchmarks/browser_latency.py``):
 - **New limits wait for a pause (live canvas only).** Even that draw costs more than a
   frame (matplotlib's ticks and labels: 80-150 ms). In an ipympl canvas, a frame whose axes
   limits moved is drawn with the limits already on screen, and the new limits (or a full
-  draw) follow once the updates pause (``RELAYOUT_DELAY_MS`` after a key press, longer
-  than the gap between two moves while a slider is dragged): a dragged slider keeps
-  its frame rate, and the figure is exact when the hand stops. Elsewhere (scripts, tests,
+  draw) follow once the updates pause (``RELAYOUT_DELAY_MS`` after a key press; while a
+  slider is dragged, longer than the kernel's recent idle times between a frame and the
+  next move, see :func:`relayout_delay_ms`): a dragged slider keeps its frame rate, and
+  the figure is exact soon after the hand stops. Elsewhere (scripts, tests,
   the inline backend) ``refresh`` is exact on return.
 - **The view's own draw requests reuse the cache.** ipympl's browser view asks for a full
   draw when it connects or is resized; that draw goes through the cache here instead of
@@ -60,23 +61,34 @@ _PAD = 2
 # In a live canvas, new axis limits (and a new layout) wait for the updates to pause this
 # long (ms); frames keep coming meanwhile, drawn with the limits already on screen.
 RELAYOUT_DELAY_MS = 50
-# While a slider is dragged the updates come at the kernel's pace (every 60-100 ms here),
-# so a fixed 50 ms "pause" fell between two moves and a whole redraw stalled the drag. The
-# wait is 1.5 x the last gap between updates when that gap is a drag's (< 250 ms), at most
-# RELAYOUT_MAX_MS; a key press (a long gap before it) waits RELAYOUT_DELAY_MS.
+# While a slider is dragged, the page sends the newest value as soon as the kernel is idle
+# again, so the hand's pace shows as the idle time between the end of one frame and the
+# start of the next update (10-90 ms here; the updates themselves take 40-130 ms). The wait
+# after the last frame is 1.5 x the longest of the last RELAYOUT_WINDOW idle times when they
+# are a drag's (< 250 ms), kept between RELAYOUT_DELAY_MS and RELAYOUT_MAX_MS; after a key
+# press (a longer idle time before it) it is RELAYOUT_DELAY_MS.
 RELAYOUT_MAX_MS = 200
+RELAYOUT_WINDOW = 4
 _DRAG_GAP_S = 0.25
 
 
-def relayout_delay_ms(gap_s) -> int:
-    """How long new limits wait after an update that came ``gap_s`` after the previous one.
+def relayout_delay_ms(idle_s) -> int:
+    """How long new limits wait after a frame, given the idle times before the last updates.
 
-        delay = RELAYOUT_DELAY_MS                                   if gap >= 0.25 s (a key press)
-        delay = clip(1.5 gap, RELAYOUT_DELAY_MS, RELAYOUT_MAX_MS)   otherwise (a drag)
+    ``idle_s``: the idle time (s) before each of the last few updates, oldest first (or one
+    number). The newest ones under 0.25 s are a drag's, and the longest of them counts:
+
+        delay = RELAYOUT_DELAY_MS                                    if the newest is >= 0.25 s
+        delay = clip(1.5 idle, RELAYOUT_DELAY_MS, RELAYOUT_MAX_MS)   otherwise (a drag)
     """
-    if gap_s is None or not gap_s < _DRAG_GAP_S:
+    drag = []
+    for g in reversed(np.atleast_1d(np.asarray([] if idle_s is None else idle_s, float))):
+        if not g < _DRAG_GAP_S:  # a key press, or the drag's first move: older ones are past
+            break
+        drag.append(g)
+    if not drag:
         return RELAYOUT_DELAY_MS
-    return int(round(min(max(1.5e3 * gap_s, RELAYOUT_DELAY_MS), RELAYOUT_MAX_MS)))
+    return int(round(min(max(1.5e3 * max(drag), RELAYOUT_DELAY_MS), RELAYOUT_MAX_MS)))
 
 
 _TIMER_KINDS = ("canvas", "asyncio")
@@ -192,7 +204,9 @@ class LiveFigure:
         self._relayout_pending = False
         self._timer = None
         self._timer_kinds = _TIMER_KINDS  # the ones left to try (see _restart_relayout_timer)
-        self._gap, self._last_refresh = None, -np.inf  # seconds between the last two refresh() calls
+        # the idle times before the last few updates (see relayout_delay_ms), when the last
+        # frame was done, and when the update under way began (begin_update)
+        self._idle, self._last_done, self._update_began = [], None, None
         # Only a live canvas in a kernel has an event loop to run a deferred full draw on.
         self._defer_relayout = self.view is not None and self.view is self.figure.canvas and _in_kernel()
         self._cid = self.figure.canvas.mpl_connect("draw_event", self._on_draw)
@@ -208,6 +222,19 @@ class LiveFigure:
     def relayout(self):
         """Forget the cached background; the next refresh draws everything once."""
         self._background = None
+
+    def begin_update(self):
+        """An update begins (a control moved): the idle time since the last frame ends now.
+
+        Explorers call this before computing, so that the wait for new limits follows the
+        hand's pace, not the update's own cost; without it, ``refresh`` marks the time.
+        """
+        if self._update_began is None:
+            self._update_began = time.monotonic()
+
+    def relayout_wait_ms(self) -> int:
+        """How long the held limits wait after the last frame (``relayout_delay_ms``)."""
+        return relayout_delay_ms(self._idle)
 
     # ---- the cache
     def _figure_key(self):
@@ -529,7 +556,7 @@ class LiveFigure:
         asked for it, so without one the held limits are drawn at once, and from then on
         this figure no longer holds limits back (nothing would ever draw them).
         """
-        interval = relayout_delay_ms(self._gap)
+        interval = self.relayout_wait_ms()
         while self._timer_kinds:
             try:
                 if self._timer is None:
@@ -573,8 +600,10 @@ class LiveFigure:
         canvas, new limits are drawn once the calls pause (see ``RELAYOUT_DELAY_MS``).
         """
         canvas = self.figure.canvas
-        now = time.monotonic()
-        self._gap, self._last_refresh = now - self._last_refresh, now
+        began = self._update_began if self._update_began is not None else time.monotonic()
+        if self._last_done is not None:
+            self._idle = [*self._idle, max(began - self._last_done, 0.0)][-RELAYOUT_WINDOW:]
+        self._update_began = None
         # ipympl's canvas says supports_blit = False (matplotlib's generic blitting
         # animations are unreliable there), yet it is Agg underneath and its blit() sends
         # just the changed pixels; a full draw_idle() costs ~100 ms more per update.
@@ -588,6 +617,7 @@ class LiveFigure:
             with self._output:
                 self._output.clear_output(wait=True)
                 display(self.figure)
+        self._last_done = time.monotonic()
 
 
 def encode_frame(pixels, level=1) -> bytes:
