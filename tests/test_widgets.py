@@ -158,3 +158,14 @@ def test_a_slow_update_is_not_taken_for_a_pause_in_the_drag(make, monkeypatch):
     monkeypatch.setattr(ex.live, "begin_update", lambda: None)  # as if update did not say when it began
     assert ex.update(lr=0.04), ex.message
     assert ex.live._idle[-1] >= 0.3  # so the test can fail: the compute time counted as idle
+
+
+def test_a_rejected_update_does_not_shorten_the_next_idle_time():
+    import time
+
+    ex = lrviz.explore("valley", optimizer="sgd", lr=0.01, steps=30)
+    assert ex.update(lr=0.02), ex.message
+    assert not ex.update(lr=-1.0)  # rejected right after the frame: nothing drawn
+    time.sleep(0.3)
+    assert ex.update(lr=0.03), ex.message
+    assert ex.live._idle[-1] >= 0.3  # from the last frame to this update, a key press's pause

@@ -227,10 +227,10 @@ class LiveFigure:
         """An update begins (a control moved): the idle time since the last frame ends now.
 
         Explorers call this before computing, so that the wait for new limits follows the
-        hand's pace, not the update's own cost; without it, ``refresh`` marks the time.
+        hand's pace, not the update's own cost; without it, ``refresh`` marks the time. A
+        rejected update draws nothing, so the next one marks the time anew.
         """
-        if self._update_began is None:
-            self._update_began = time.monotonic()
+        self._update_began = time.monotonic()
 
     def relayout_wait_ms(self) -> int:
         """How long the held limits wait after the last frame (``relayout_delay_ms``)."""
