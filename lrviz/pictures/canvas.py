@@ -41,6 +41,7 @@ What keeps a slider smooth (measured in ``benchmarks/browser_latency.py``):
 from __future__ import annotations
 
 import asyncio
+import itertools
 import struct
 import sys
 import time
@@ -69,7 +70,7 @@ RELAYOUT_DELAY_MS = 50
 # press (a longer idle time before it) it is RELAYOUT_DELAY_MS.
 RELAYOUT_MAX_MS = 200
 RELAYOUT_WINDOW = 4
-_DRAG_GAP_S = 0.25
+_DRAG_IDLE_S = 0.25
 
 
 def relayout_delay_ms(idle_s) -> int:
@@ -81,11 +82,9 @@ def relayout_delay_ms(idle_s) -> int:
         delay = RELAYOUT_DELAY_MS                                    if the newest is >= 0.25 s
         delay = clip(1.5 idle, RELAYOUT_DELAY_MS, RELAYOUT_MAX_MS)   otherwise (a drag)
     """
-    drag = []
-    for g in reversed(np.atleast_1d(np.asarray([] if idle_s is None else idle_s, float))):
-        if not g < _DRAG_GAP_S:  # a key press, or the drag's first move: older ones are past
-            break
-        drag.append(g)
+    idle = np.atleast_1d(np.asarray([] if idle_s is None else idle_s, float))
+    # back to the last key press (or the drag's first move): the older ones are past
+    drag = list(itertools.takewhile(lambda g: g < _DRAG_IDLE_S, idle[::-1]))
     if not drag:
         return RELAYOUT_DELAY_MS
     return int(round(min(max(1.5e3 * max(drag), RELAYOUT_DELAY_MS), RELAYOUT_MAX_MS)))
