@@ -8,6 +8,9 @@ named) and a generated notebook with a bare ipympl figure (one line, ``set_ydata
   of the figure's canvas with new pixels (kernel round trip, matplotlib, PNG, websocket,
   the browser's decode and paint). ``first`` is the first press after Run All (in Voila:
   after the page finished executing); then median and p90 of ``-n`` more presses.
+- **round trip**: the floor under any figure. A generated notebook whose lr slider sets a
+  ``Label``'s text: ms from ``keydown`` to the first animation frame after the new text
+  (the kernel round trip through the server and the widget messages, no figure at all).
 - **drag**: a real mouse drag of the slider handle, 30 moves over ~2 s: ``shown`` is the
   number of repaints with new pixels during the drag, out of the moves made; ``settle`` is
   ms from mouse-up to the last repaint.
@@ -41,6 +44,7 @@ sys.path.insert(0, str(REPO / "tests"))
 import browser as B  # noqa: E402  (tests/browser.py)
 
 BARE = "bare_ipympl.ipynb"
+ROUND_TRIP = "round_trip.ipynb"
 GOAL_KEY_MS, GOAL_FIRST_MS, GOAL_SETTLE_SLACK_MS = 60.0, 150.0, 50.0
 
 BARE_CELLS = [
@@ -52,6 +56,68 @@ BARE_CELLS = [
     "def on_lr(change):\n    line.set_ydata(np.sin(x * (1 + np.log10(change['new']) / 10)))\n    fig.canvas.draw_idle()\n\n"
     "lr.observe(on_lr, names='value')\nw.VBox([lr, fig.canvas])",
 ]
+
+# the round trip: the same slider, and a Label whose text the kernel sets on every change
+ROUND_TRIP_CELLS = [
+    "import ipywidgets as w",
+    "lr = w.FloatLogSlider(value=0.01, min=-5, max=1, step=0.05, description='lr', readout_format='.2e',\n"
+    "                      layout=w.Layout(width='300px'))\nshown = w.Label('lr = 0.010000')\n\n"
+    "def on_lr(change):\n    shown.value = 'lr = %.6f' % change['new']\n\n"
+    "lr.observe(on_lr, names='value')\nw.VBox([lr, shown])",
+]
+
+_ROUND_TRIP_JS = """(box) => {
+    // keydown -> the first animation frame after the Label's text changed
+    const el = [...box.querySelectorAll('.widget-label')].find(e => e.textContent.startsWith('lr = '));
+    const w = window.__lrvizTrip = {keys: [], lat: [], t0: null};
+    document.addEventListener('keydown', () => { w.t0 = performance.now(); w.keys.push(w.t0); }, true);
+    new MutationObserver(() => {
+        if (w.t0 === null) return;
+        const t0 = w.t0;
+        w.t0 = null;
+        requestAnimationFrame(() => { w.lat.push(performance.now() - t0); if (w.waiter) w.waiter(); });
+    }).observe(el, {childList: true, characterData: true, subtree: true});
+    return el.textContent;
+}"""
+
+_WAIT_TRIP_JS = """([n, ms]) => new Promise(resolve => {
+    const w = window.__lrvizTrip;
+    if (w.lat.length > n) return resolve(true);
+    const timer = setTimeout(() => { w.waiter = null; resolve(false); }, ms);
+    w.waiter = () => { clearTimeout(timer); w.waiter = null; resolve(true); };
+})"""
+
+
+def round_trip_notebook(path: Path) -> Path:
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(src) for src in ROUND_TRIP_CELLS]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, str(path))
+    return path
+
+
+def measure_round_trip(page, presses: int, pause: float) -> dict:
+    """On the opened, executed round-trip notebook: the first press, then ``presses`` more."""
+    slider = B.find_lr_slider(page, timeout=60_000)
+    if slider is None:
+        return {"error": "no slider"}
+    box = slider.locator("xpath=ancestor::*[contains(@class, 'widget-vbox')][1]")
+    box.evaluate(_ROUND_TRIP_JS)
+    handle = slider.locator(B.HANDLE_SEL).first
+    handle.scroll_into_view_if_needed()
+    time.sleep(0.5)
+    keys = []
+    for _ in range(presses + 1):
+        n = len(page.evaluate("window.__lrvizTrip.lat"))
+        handle.focus()
+        page.keyboard.press(B.key_for_handle(handle))
+        done = page.evaluate(_WAIT_TRIP_JS, [n, 10_000])
+        keys.append(page.evaluate("window.__lrvizTrip.lat")[n] if done else None)
+        time.sleep(pause + 0.3)  # as the figures' presses: a quiet wait, then the pause
+    return {"slider": "lr", "canvas": None, "first": keys[0], "keys": keys[1:], "settled": [], "drags": [],
+            "frame_kb": None, "encode_ms": None, "decode_ms": None}
 
 
 # --trace: a last cell that times, inside the kernel, every widget message and the canvas'
@@ -227,7 +293,10 @@ def run_env(env: str, p, nbs: list[Path], root: Path, tmp: Path, args) -> dict:
                     B.find_lr_slider(page, timeout=300_000)
                     B.wait_voila_done(page, timeout=300_000)
                 setup = time.monotonic() - t0
-                r = measure(page, args.presses, args.pause, args.drags)
+                if name == ROUND_TRIP:
+                    r = measure_round_trip(page, args.presses, args.pause)
+                else:
+                    r = measure(page, args.presses, args.pause, args.drags)
                 r["setup_s"] = setup
                 problems = log.bad_console() + log.kernel_errors
                 if problems:
@@ -243,7 +312,7 @@ def run_env(env: str, p, nbs: list[Path], root: Path, tmp: Path, args) -> dict:
             s = summarize(r)
             print(f"  {env:5s} {nb.stem:32s} " + (s.get("error") or
                   f"first {fmt(s['first'])}  median {fmt(s['median'])}  p90 {fmt(s['p90'])}  "
-                  f"drag {s['shown']}/{s['moves']}  settle {fmt(s['settle'])}"), flush=True)
+                  f"drag {fmt(s['shown'])}/{fmt(s['moves'])}  settle {fmt(s['settle'])}"), flush=True)
     finally:
         browser.close()
         server.stop()
@@ -354,7 +423,7 @@ def table(all_results: dict) -> list[str]:
                 continue
             drag = "-" if s["shown"] is None else f"{s['shown']:.0f}/{s['moves']}"
             ratio = ""
-            if not stem.startswith(Path(BARE).stem) and "error" not in bare:
+            if not stem.startswith((Path(BARE).stem, Path(ROUND_TRIP).stem)) and "error" not in bare:
                 q = lambda a, b: "-" if a is None or not b else f"{a / b:.2f}"  # noqa: E731
                 ds = "-" if s["settle"] is None or bare["settle"] is None else f"{s['settle'] - bare['settle']:+.0f}"
                 ratio = f"{q(s['median'], bare['median']):>5s} {q(s['first'], bare['first']):>5s} " \
@@ -373,7 +442,7 @@ def goals(all_results: dict) -> list[str]:
         bare = summarize(bare_reference(res))
         for stem, r in res.items():
             s = summarize(r)
-            if stem.startswith(Path(BARE).stem) or "error" in s or "error" in bare:
+            if stem.startswith((Path(BARE).stem, Path(ROUND_TRIP).stem)) or "error" in s or "error" in bare:
                 continue
             miss = []
             if s["median"] is None or s["median"] > GOAL_KEY_MS:
@@ -410,8 +479,9 @@ def main(argv=None) -> int:
     tmp = Path(tempfile.mkdtemp(prefix="lrviz_latency_"))
     root = B.copy_notebooks(tmp / "nb", nbs)
     bare = bare_notebook(root / BARE)
-    # the bare figure first and last: the machine's load drifts during a run
-    order = [bare, *[root / p.name for p in nbs]]
+    # the bare figure first and last: the machine's load drifts during a run; the round trip
+    # (no figure) beside it, as the floor under every figure
+    order = [bare, round_trip_notebook(root / ROUND_TRIP), *[root / p.name for p in nbs]]
     if args.trace:
         Path(args.trace).mkdir(parents=True, exist_ok=True)
         for nb in order:
@@ -432,7 +502,8 @@ def main(argv=None) -> int:
     print("times in ms. first/median/p90: key press -> first new pixels; final: key press -> last repaint (held-back "
           "limits included); drag shown: repaints with new pixels during the drag / mouse moves made; settle: mouse-up "
           "-> last repaint; frame: median PNG received (KiB); decode: PNG arrival -> repaint; toDataURL: ipympl's page "
-          "code re-encoding the canvas after every frame")
+          "code re-encoding the canvas after every frame; round_trip: no figure, the slider sets a Label's text "
+          "(keydown -> the frame after the new text), the floor under every figure")
     for line in table(all_results):
         print(line)
     print()
