@@ -88,16 +88,6 @@ _WAIT_TRIP_JS = """([n, ms]) => new Promise(resolve => {
 })"""
 
 
-def round_trip_notebook(path: Path) -> Path:
-    import nbformat
-
-    nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell(src) for src in ROUND_TRIP_CELLS]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nbformat.write(nb, str(path))
-    return path
-
-
 def measure_round_trip(page, presses: int, pause: float) -> dict:
     """On the opened, executed round-trip notebook: the first press, then ``presses`` more."""
     slider = B.find_lr_slider(page, timeout=60_000)
@@ -189,11 +179,12 @@ def add_trace_cell(path: Path, trace: Path, profile: bool = False) -> None:
     nbformat.write(nb, str(path))
 
 
-def bare_notebook(path: Path) -> Path:
+def generated_notebook(path: Path, cells: list[str]) -> Path:
+    """A notebook of ``cells`` (the bare figure's, the round trip's) on the python3 kernel."""
     import nbformat
 
     nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell(src) for src in BARE_CELLS]
+    nb.cells = [nbformat.v4.new_code_cell(src) for src in cells]
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nbformat.write(nb, str(path))
     return path
@@ -478,10 +469,10 @@ def main(argv=None) -> int:
         raise SystemExit(f"no notebook matches {args.notebooks!r}")
     tmp = Path(tempfile.mkdtemp(prefix="lrviz_latency_"))
     root = B.copy_notebooks(tmp / "nb", nbs)
-    bare = bare_notebook(root / BARE)
+    bare = generated_notebook(root / BARE, BARE_CELLS)
     # the bare figure first and last: the machine's load drifts during a run; the round trip
     # (no figure) beside it, as the floor under every figure
-    order = [bare, round_trip_notebook(root / ROUND_TRIP), *[root / p.name for p in nbs]]
+    order = [bare, generated_notebook(root / ROUND_TRIP, ROUND_TRIP_CELLS), *[root / p.name for p in nbs]]
     if args.trace:
         Path(args.trace).mkdir(parents=True, exist_ok=True)
         for nb in order:
