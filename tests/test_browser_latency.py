@@ -3,7 +3,6 @@ and how the table and the goals treat the round trip (a floor, not an explorer).
 from __future__ import annotations
 
 import importlib.util
-import sys
 from pathlib import Path
 
 import pytest
