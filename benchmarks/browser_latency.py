@@ -45,6 +45,8 @@ import browser as B  # noqa: E402  (tests/browser.py)
 
 BARE = "bare_ipympl.ipynb"
 ROUND_TRIP = "round_trip.ipynb"
+# the references each run measures beside the explorers: no goals, no ratios of their own
+REFERENCES = (Path(BARE).stem, Path(ROUND_TRIP).stem)
 GOAL_KEY_MS, GOAL_FIRST_MS, GOAL_SETTLE_SLACK_MS = 60.0, 150.0, 50.0
 
 BARE_CELLS = [
@@ -69,8 +71,8 @@ ROUND_TRIP_CELLS = [
 _ROUND_TRIP_JS = """(box) => {
     // keydown -> the first animation frame after the Label's text changed
     const el = [...box.querySelectorAll('.widget-label')].find(e => e.textContent.startsWith('lr = '));
-    const w = window.__lrvizTrip = {keys: [], lat: [], t0: null};
-    document.addEventListener('keydown', () => { w.t0 = performance.now(); w.keys.push(w.t0); }, true);
+    const w = window.__lrvizTrip = {lat: [], t0: null};
+    document.addEventListener('keydown', () => { w.t0 = performance.now(); }, true);
     new MutationObserver(() => {
         if (w.t0 === null) return;
         const t0 = w.t0;
@@ -414,7 +416,7 @@ def table(all_results: dict) -> list[str]:
                 continue
             drag = "-" if s["shown"] is None else f"{s['shown']:.0f}/{s['moves']}"
             ratio = ""
-            if not stem.startswith((Path(BARE).stem, Path(ROUND_TRIP).stem)) and "error" not in bare:
+            if not stem.startswith(REFERENCES) and "error" not in bare:
                 q = lambda a, b: "-" if a is None or not b else f"{a / b:.2f}"  # noqa: E731
                 ds = "-" if s["settle"] is None or bare["settle"] is None else f"{s['settle'] - bare['settle']:+.0f}"
                 ratio = f"{q(s['median'], bare['median']):>5s} {q(s['first'], bare['first']):>5s} " \
@@ -433,7 +435,7 @@ def goals(all_results: dict) -> list[str]:
         bare = summarize(bare_reference(res))
         for stem, r in res.items():
             s = summarize(r)
-            if stem.startswith((Path(BARE).stem, Path(ROUND_TRIP).stem)) or "error" in s or "error" in bare:
+            if stem.startswith(REFERENCES) or "error" in s or "error" in bare:
                 continue
             miss = []
             if s["median"] is None or s["median"] > GOAL_KEY_MS:
