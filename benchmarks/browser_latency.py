@@ -5,8 +5,8 @@ named) and a generated notebook with a bare ipympl figure (one line, ``set_ydata
 ``draw_idle`` on an lr slider like the explorers' one), in JupyterLab and in Voila:
 
 - **key**: arrow-key presses on the lr slider; ms from ``keydown`` to the first repaint
-  of the figure's canvas with new pixels (kernel round trip, matplotlib, PNG, websocket,
-  the browser's decode and paint). ``first`` is the first press after Run All (in Voila:
+  of the figure with new pixels (kernel round trip, matplotlib, websocket, the browser's
+  paint; for the bare figure a PNG and its decode, for an explorer the overlay's markup). ``first`` is the first press after Run All (in Voila:
   after the page finished executing); then median and p90 of ``-n`` more presses.
 - **round trip**: the floor under any figure. A generated notebook whose lr slider sets a
   ``Label``'s text: ms from ``keydown`` to the first animation frame after the new text
@@ -16,7 +16,9 @@ named) and a generated notebook with a bare ipympl figure (one line, ``set_ydata
   ms from mouse-up to the last repaint.
 
 Repaints are counted in page JS by wrapping the ipympl canvas's ``drawImage`` (one call
-per frame received) and hashing the canvas after each call. Prints a table, the ratios
+per frame received) and hashing the canvas after each call, and by watching the SVG
+overlay an explorer draws its moving artists in (``lrviz.pictures.overlay``: new markup
+counts at the next animation frame). Prints a table, the ratios
 explorer / bare, the goals (issue 8) and the machine load.
 
     .venv/bin/python benchmarks/browser_latency.py                          # every explorer notebook
@@ -233,10 +235,10 @@ def measure(page, presses: int, pause: float, drags: int) -> dict:
         B.wait_quiet(page, 400)
         runs.append(B.drag_handle(page, handle))
     rec = B.paints(page)
-    arrivals = [t for t, _ in rec["blobs"]]
+    arrivals = sorted([*(t for t, _ in rec["blobs"]), *rec.get("marks", [])])  # PNGs and overlay markup
     decode = [p - max(a for a in arrivals if a <= p) for p in rec["paints"] if any(a <= p for a in arrivals)]
     return {"slider": label, "canvas": size, "first": keys[0], "keys": keys[1:], "settled": settled[1:],
-            "raw": {k: rec[k] for k in ("keys", "paints", "blobs", "origin") if k in rec},
+            "raw": {k: rec[k] for k in ("keys", "paints", "blobs", "marks", "origin") if k in rec},
             "decode_ms": statistics.median(decode) if decode else None, "drags": runs,
             "frame_kb": statistics.median([b for _, b in rec["blobs"]]) / 1024 if rec["blobs"] else None,
             "encode_ms": statistics.median(rec["encode_ms"]) if rec["encode_ms"] else None}
@@ -331,7 +333,8 @@ def key_breakdown(r: dict, trace: Path) -> dict | None:
     (handling it; for the bare figure also its draw request), ``of which draw`` (``_blit`` or
     the bare figure's full draw, PNG included), ``of which png`` (diff + encode), ``draw request``
     (bare figure only: the browser asks for the draw it was told of), ``to page`` (kernel done
-    -> the frame arrives) and ``paint`` (frame -> new pixels). Medians over the presses.
+    -> the frame arrives: a PNG for the canvas, or markup for the overlay) and ``paint`` (frame
+    -> new pixels). Medians over the presses.
     """
     raw = r.get("raw") or {}
     if not raw.get("origin") or not trace.exists():
@@ -341,9 +344,9 @@ def key_breakdown(r: dict, trace: Path) -> dict | None:
     for key in raw["keys"][1:]:
         t_key = raw["origin"] + key  # epoch ms, as the kernel's trace
         ups = [x for x in recs if x["method"] == "update" and 1e3 * x["t"] >= t_key - 2]
-        blobs = [b for b, _ in raw["blobs"] if b >= key]
+        arrivals = sorted(t for t in [*(b for b, _ in raw["blobs"]), *raw.get("marks", [])] if t >= key)
         paints = [p for p in raw["paints"] if p >= key]
-        if not ups or not blobs or not paints or 1e3 * ups[0]["t"] - t_key > 1000:
+        if not ups or not arrivals or not paints or 1e3 * ups[0]["t"] - t_key > 1000:
             continue
         u = ups[0]
         end, kernel, request = 1e3 * u["t"] + u["ms"], u["ms"], 0.0
@@ -357,8 +360,8 @@ def key_breakdown(r: dict, trace: Path) -> dict | None:
             end, kernel = 1e3 * c["t"] + c["ms"], kernel + c["ms"]
             draw, png = c["full_draw"], c.get("diff_image", 0.0)
         rows.append({"to kernel": 1e3 * u["t"] - t_key, "kernel": kernel, "of which draw": draw,
-                     "of which png": png, "draw request": request, "to page": raw["origin"] + blobs[0] - end,
-                     "paint": paints[0] - blobs[0], "total": paints[0] - key})
+                     "of which png": png, "draw request": request, "to page": raw["origin"] + arrivals[0] - end,
+                     "paint": paints[0] - arrivals[0], "total": paints[0] - key})
     if not rows:
         return None
     return {k: statistics.median(x[k] for x in rows) for k in rows[0]}
@@ -494,7 +497,7 @@ def main(argv=None) -> int:
           f"{args.drags} drags of 30 moves / 2 s each), {time.monotonic() - t0:.0f} s")
     print("times in ms. first/median/p90: key press -> first new pixels; final: key press -> last repaint (held-back "
           "limits included); drag shown: repaints with new pixels during the drag / mouse moves made; settle: mouse-up "
-          "-> last repaint; frame: median PNG received (KiB); decode: PNG arrival -> repaint; toDataURL: ipympl's page "
+          "-> last repaint; frame: median PNG received (KiB); decode: frame arrival (PNG, or markup for the overlay) -> repaint; toDataURL: ipympl's page "
           "code re-encoding the canvas after every frame; round_trip: no figure, the slider sets a Label's text "
           "(keydown -> the frame after the new text), the floor under every figure")
     for line in table(all_results):

@@ -691,18 +691,47 @@ def figure_near(slider):
     return slider.page.locator(FIGURE_SEL).nth(idx)
 
 
-_WATCH_JS = """(fig) => {
-    // Time from keydown to the first animation frame whose canvas pixels differ.
+# The SVG overlay lrviz stacks over an explorer's canvas (lrviz.pictures.canvas): the page
+# draws the moving artists there, and the canvas changes only when the axes do.
+OVERLAY_OF_JS = "(f => { const s = f.closest('.lrviz-figure'); return s ? s.querySelector('.lrviz-overlay') : null; })"
+
+# Where the overlay's drawing lies, against the canvas under it (CSS px, page coordinates).
+OVERLAY_GEOMETRY_JS = """(fig) => {
+    const o = (OVERLAY_OF)(fig), svg = o && o.querySelector('svg');
+    const c = fig.querySelector('CANVAS_DIV canvas') || fig.querySelector('canvas');
+    const r = e => { const b = e.getBoundingClientRect(); return [b.x, b.y, b.width, b.height]; };
+    return svg ? {svg: r(svg), canvas: r(c), pointer_events: getComputedStyle(o).pointerEvents} : null;
+}""".replace("CANVAS_DIV", CANVAS_DIV_SEL).replace("OVERLAY_OF", OVERLAY_OF_JS)
+
+
+def overlay_geometry(figure) -> dict | None:
+    """``{"svg": box, "canvas": box, "pointer_events": ...}`` of the figure's overlay, or None."""
+    return figure.evaluate(OVERLAY_GEOMETRY_JS)
+
+
+# A function that hashes what a figure shows: its canvas' pixels (every third word) and its
+# overlay's markup (also site_browser.py).
+FIGURE_HASH_JS = """(fig => {
     const canvas = fig.querySelector('CANVAS_DIV canvas') || fig.querySelector('canvas');
     const ctx = canvas.getContext('2d', {willReadFrequently: true});
-    const hash = () => {
+    const overlay = (OVERLAY_OF)(fig);
+    return () => {
         const {width, height} = canvas;
         if (!width || !height) return 0;
         const d = new Uint32Array(ctx.getImageData(0, 0, width, height).data.buffer);
         let h = 2166136261;
         for (let i = 0; i < d.length; i += 3) h = Math.imul(h ^ d[i], 16777619);
+        const text = overlay ? overlay.innerHTML : '';
+        for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
         return h >>> 0;
     };
+})""".replace("CANVAS_DIV", CANVAS_DIV_SEL).replace("OVERLAY_OF", OVERLAY_OF_JS)
+
+
+_WATCH_JS = """(fig) => {
+    // Time from keydown to the first animation frame whose canvas pixels (or overlay) differ.
+    const canvas = fig.querySelector('CANVAS_DIV canvas') || fig.querySelector('canvas');
+    const hash = (FIGURE_HASH)(fig);
     const w = window.__lrviz = {latencies: [], timeouts: 0, busy: false};
     document.addEventListener('keydown', () => {
         if (w.busy) return;
@@ -717,7 +746,7 @@ _WATCH_JS = """(fig) => {
         requestAnimationFrame(tick);
     }, true);
     return [canvas.width, canvas.height];
-}""".replace("CANVAS_DIV", CANVAS_DIV_SEL)
+}""".replace("CANVAS_DIV", CANVAS_DIV_SEL).replace("FIGURE_HASH", FIGURE_HASH_JS)
 
 
 def install_pixel_watch(figure) -> tuple[int, int]:
@@ -781,7 +810,7 @@ def wait_figure_rendered(figure, timeout: float = 20_000) -> None:
 _PAINTS_JS = """(fig) => {
     // ipympl paints its visible canvas with one drawImage per frame received (update_canvas).
     // Wrap that one context's drawImage: each call is hashed, and a call whose pixels
-    // differ from the previous ones counts as a repaint. Key presses and the time ipympl
+    // differ from the previous ones counts as a repaint; so does new markup in the overlay. Key presses and the time ipympl
     // spends in toDataURL (it re-encodes the canvas on every frame) are recorded too.
     const canvas = fig.querySelector('CANVAS_DIV canvas') || fig.querySelector('canvas');
     const ctx = canvas.getContext('2d', {willReadFrequently: true});
@@ -794,7 +823,7 @@ _PAINTS_JS = """(fig) => {
         return h >>> 0;
     };
     if (window.__lrvizPaints && window.__lrvizPaints.canvas === canvas) return [canvas.width, canvas.height];
-    const w = window.__lrvizPaints = {canvas, paints: [], calls: 0, keys: [], blobs: [], encode_ms: [], last: hash()};
+    const w = window.__lrvizPaints = {canvas, paints: [], calls: 0, keys: [], blobs: [], marks: [], encode_ms: [], last: hash()};
     const draw = ctx.drawImage;
     ctx.drawImage = function (...args) {
         const r = draw.apply(this, args);
@@ -822,9 +851,23 @@ _PAINTS_JS = """(fig) => {
             return r;
         };
     }
+    const overlay = (OVERLAY_OF)(fig);
+    if (overlay) {  // new markup in the overlay: painted in the next frame
+        w.markup = overlay.innerHTML;
+        new MutationObserver(() => {
+            const text = overlay.innerHTML;
+            if (text === w.markup) return;
+            w.markup = text;
+            w.marks.push(performance.now());
+            requestAnimationFrame(() => {
+                w.paints.push(performance.now()); w.overlay_paints = (w.overlay_paints || 0) + 1;
+                if (w.waiter) { const f = w.waiter; w.waiter = null; f(); }
+            });
+        }).observe(overlay, {childList: true, subtree: true, characterData: true});
+    }
     document.addEventListener('keydown', () => w.keys.push(performance.now()), true);
     return [canvas.width, canvas.height];
-}""".replace("CANVAS_DIV", CANVAS_DIV_SEL)
+}""".replace("CANVAS_DIV", CANVAS_DIV_SEL).replace("OVERLAY_OF", OVERLAY_OF_JS)
 
 
 def install_paint_recorder(figure) -> tuple[int, int]:
@@ -833,10 +876,14 @@ def install_paint_recorder(figure) -> tuple[int, int]:
 
 
 def paints(page) -> dict:
-    """What the recorder saw: {"paints": [ms], "keys": [ms], "blobs": [[ms, bytes]], "encode_ms": [...], "now": ms}."""
+    """What the recorder saw: {"paints": [ms], "keys": [ms], "blobs": [[ms, bytes]], "marks": [ms], "encode_ms": [...], "now": ms}.
+
+    ``blobs``: PNG frames arriving for the canvas; ``marks``: new markup arriving in the overlay.
+    """
     return page.evaluate(
         "() => { const w = window.__lrvizPaints; return {paints: w.paints.slice(), keys: w.keys.slice(),"
-        " blobs: w.blobs.slice(), encode_ms: w.encode_ms.slice(), calls: w.calls, now: performance.now(),"
+        " blobs: w.blobs.slice(), marks: w.marks.slice(), encode_ms: w.encode_ms.slice(), calls: w.calls,"
+        " now: performance.now(),"
         " origin: performance.timeOrigin}; }"
     )
 

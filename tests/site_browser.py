@@ -235,18 +235,11 @@ _LR_SLIDER_JS = """() => {
     return sliders.length ? [i, labels[i]] : null;
 }""".replace("SLIDER", json.dumps(B.SLIDER_SEL))
 
-# keydown -> first animation frame whose canvas pixels differ (as tests/browser.py measures it)
+# keydown -> first animation frame whose canvas pixels (or overlay markup) differ, as
+# tests/browser.py measures it
 _WATCH_JS = """(fig) => {
     const canvas = fig.querySelector('CANVAS_DIV canvas') || fig.querySelector('canvas');
-    const ctx = canvas.getContext('2d', {willReadFrequently: true});
-    const hash = () => {
-        const {width, height} = canvas;
-        if (!width || !height) return 0;
-        const d = new Uint32Array(ctx.getImageData(0, 0, width, height).data.buffer);
-        let h = 2166136261;
-        for (let i = 0; i < d.length; i += 3) h = Math.imul(h ^ d[i], 16777619);
-        return h >>> 0;
-    };
+    const hash = (FIGURE_HASH)(fig);
     const w = window.__lrviz = {latencies: [], timeouts: 0, busy: false, frames: [], watching: false};
     document.addEventListener('keydown', () => {
         if (w.busy) return;
@@ -268,7 +261,7 @@ _WATCH_JS = """(fig) => {
     };
     requestAnimationFrame(watch);
     return [canvas.width, canvas.height];
-}""".replace("CANVAS_DIV", B.CANVAS_DIV_SEL)
+}""".replace("CANVAS_DIV", B.CANVAS_DIV_SEL).replace("FIGURE_HASH", B.FIGURE_HASH_JS)
 
 
 async def lr_slider_and_figure(page, timeout: float = 60_000):

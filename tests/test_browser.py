@@ -109,6 +109,10 @@ def _exercise_slider(page, name: str, timeout_ms: float = 30_000) -> dict:
     assert figure is not None, f"{name}: a slider but no ipympl figure (.jupyter-matplotlib-figure)"
     figure.scroll_into_view_if_needed()
     B.wait_figure_rendered(figure, timeout=timeout_ms)
+    overlay = B.overlay_geometry(figure)
+    if overlay is not None:  # the moving artists, drawn by the page: exactly over the canvas
+        assert overlay["svg"] == pytest.approx(overlay["canvas"], abs=0.5), f"{name}: overlay off its canvas: {overlay}"
+        assert overlay["pointer_events"] == "none", f"{name}: the overlay catches the pointer: {overlay}"
     canvas_box = figure.locator(B.CANVAS_DIV_SEL).first
     B.install_pixel_watch(figure)
     handle = slider.locator(B.HANDLE_SEL).first
@@ -133,7 +137,8 @@ def _exercise_slider(page, name: str, timeout_ms: float = 30_000) -> dict:
     drag["moved"] = B.slider_value(slider) != drag_from
     if drag["moved"]:
         assert drag["shown"] + drag["after"] >= 1, f"{name}: figure did not change while {label!r} was dragged: {drag}"
-    return {"slider": label, "key": key, "from": before_val, "to": after_val, "latency_ms": latencies, "drag": drag}
+    return {"slider": label, "key": key, "from": before_val, "to": after_val, "latency_ms": latencies, "drag": drag,
+            "overlay": overlay is not None}
 
 
 @pytest.mark.parametrize("nb", NOTEBOOKS or [None], ids=[p.stem for p in NOTEBOOKS] or ["no-notebooks"])

@@ -446,7 +446,7 @@ IPYMPL_SCRIPT = textwrap.dedent(r"""
     from lrviz.pictures.canvas import LiveFigure
 
     LiveFigure.partial_redraw = True
-    live = LiveFigure((6, 4), dpi=80)
+    live = LiveFigure((6, 4), dpi=80, overlay=False)  # every frame a PNG
     fig, canvas = live.figure, live.figure.canvas
     axes = fig.subplots(2, 1)
     x = np.linspace(0, 6, 60)
@@ -501,6 +501,81 @@ def test_ipympl_frames_rebuild_the_canvas_in_the_browser():
     assert res["same"], res
     assert res["full_after_view"] == 1, res  # the view's draw request did not redraw everything
     assert res["stats"]["partial"] >= 1 and res["modes"][0] == "full" and "diff" in res["modes"], res
+
+
+IPYMPL_OVERLAY_SCRIPT = textwrap.dedent(r"""
+    import io, json, re
+    import numpy as np
+    import matplotlib
+    matplotlib.use("module://ipympl.backend_nbagg")
+    from PIL import Image
+    from lrviz.pictures.canvas import LiveFigure
+
+    live = LiveFigure((6, 4), dpi=80)
+    fig, canvas = live.figure, live.figure.canvas
+    box = live.view
+    ax = fig.subplots()
+    x = np.linspace(0, 6, 60)
+    (static,) = ax.plot(x, np.zeros_like(x), color="#0000ff", lw=3)
+    (moving,) = ax.plot(x, np.sin(x), color="#ff0000", lw=3)
+    live.dynamic = [moving]
+    live.refresh()
+    canvas.syncing_data_url = False
+    pngs = []
+    def send(content, buffers=None):
+        if buffers:
+            pngs.append(np.asarray(Image.open(io.BytesIO(buffers[0])).convert("RGBA")))
+    canvas.send = send
+    canvas.send_json = lambda content: None
+    canvas.handle_refresh({})
+    canvas.handle_draw({})               # the view connects and asks for a draw
+    after_view = len(pngs)
+    red = lambda img: int(((img[..., 0] > 200) & (img[..., 1] < 60) & (img[..., 2] < 60)).sum())
+    blue = lambda img: int(((img[..., 2] > 200) & (img[..., 0] < 60) & (img[..., 1] < 60)).sum())
+    values = [live._overlay.value]
+    for k in range(1, 5):                # new data in the same limits: markup, no PNG
+        canvas._lrviz_sent = -1e9
+        moving.set_ydata(np.sin(x + k))
+        live.refresh()
+        values.append(live._overlay.value)
+    data_pngs = len(pngs) - after_view
+    ax.set_ylim(-3, 3)                   # new limits: one new background
+    live.refresh()
+    limit_pngs = len(pngs) - after_view - data_pngs
+    canvas.draw()                        # a draw the toolbar asks for: no moving artist in it
+    after_toolbar = red(np.asarray(canvas.get_renderer().buffer_rgba()))
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")        # the static figure keeps the moving artists
+    saved = np.asarray(Image.open(buf).convert("RGBA"))
+    print(json.dumps({
+        "children": [type(c).__name__ for c in box.children], "classes": list(box._dom_classes),
+        "animated": moving.get_animated(), "static_animated": static.get_animated(),
+        "after_view": after_view, "data_pngs": data_pngs, "limit_pngs": limit_pngs,
+        "distinct": len(set(values)), "svg": all(v.count("<svg") == 1 for v in values),
+        "red_in_pngs": [red(p) for p in pngs], "blue_in_first": blue(pngs[0]),
+        "red_on_canvas_after_toolbar_draw": after_toolbar,
+        "red_saved": red(saved), "stats": live.stats}))
+""")
+
+
+def test_ipympl_overlay_carries_the_moving_artists_and_the_canvas_only_the_rest():
+    if importlib.util.find_spec("ipympl") is None:
+        pytest.skip("ipympl is not installed")
+    out = subprocess.run([sys.executable, "-c", IPYMPL_OVERLAY_SCRIPT], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr[-3000:]
+    import json
+
+    res = json.loads(out.stdout.strip().splitlines()[-1])
+    assert res["children"] == ["Canvas", "HTML"] and "lrviz-figure" in res["classes"], res
+    assert res["animated"] and not res["static_animated"], res
+    assert res["after_view"] == 1, res            # the connecting view gets the background
+    assert res["data_pngs"] == 0, res             # new data alone costs no PNG ...
+    assert res["distinct"] == 5 and res["svg"], res  # ... but new markup each time
+    assert res["limit_pngs"] == 1, res            # new limits: one background
+    assert res["blue_in_first"] > 100, res        # the static line is in the canvas ...
+    assert not any(res["red_in_pngs"]), res       # ... the moving one never
+    assert res["red_on_canvas_after_toolbar_draw"] == 0, res
+    assert res["red_saved"] > 100, res            # savefig: the whole figure
 
 
 def test_encode_frame_round_trips_and_rejects_other_shapes():

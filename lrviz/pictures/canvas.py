@@ -10,6 +10,15 @@ pixels are current when ``refresh`` returns.
 
 What keeps a slider smooth (measured in ``benchmarks/browser_latency.py``):
 
+- **The page draws the moving artists (live canvas only).** The view is the ipympl canvas
+  with an HTML widget stacked on it (one grid cell). The ``dynamic`` artists are drawn by
+  matplotlib's SVG renderer into markup for that widget (:mod:`lrviz.pictures.overlay`,
+  3-10 ms), and are animated, so the canvas' own draws (the toolbar's too) leave them out;
+  savefig keeps them. The canvas gets a PNG only when its background changes (new limits,
+  a new layout). A key press then costs the kernel round trip, the update and the markup:
+  no Agg frame, no PNG to encode, send, decode and paint (25-34 ms in the kernel and 15-26 ms
+  in the page for an explorer figure before).
+
 - **New limits keep the layout.** A full draw of an explorer figure costs 250-350 ms in
   the classroom style, half of it constrained layout. When only axis limits moved and the
   moved axes' new labels still fit (inside the figure, off every other axes' box),
@@ -90,6 +99,9 @@ def relayout_delay_ms(idle_s) -> int:
     return int(round(min(max(1.5e3 * max(drag), RELAYOUT_DELAY_MS), RELAYOUT_MAX_MS)))
 
 
+# The overlay lets the pointer through to the canvas (the toolbar, a click on the path).
+_OVERLAY_CSS = "<style>.lrviz-overlay, .lrviz-overlay * { pointer-events: none; }</style>"
+
 _TIMER_KINDS = ("canvas", "asyncio")
 
 
@@ -140,15 +152,22 @@ class LiveFigure:
         figsize, dpi: of the new figure.
         figure: wrap an existing figure instead (its canvas is used as it is).
         blit: ``False`` never blits (``refresh`` is then ``draw_idle``).
+        overlay: in an ipympl canvas, draw the dynamic artists in the page (default:
+            ``LiveFigure.browser_overlay``); ``False`` sends each frame as a PNG.
 
     Attributes:
         figure: the matplotlib Figure.
-        view: the widget to place in a layout (ipympl canvas or Output), or None.
+        view: the widget to place in a layout (the ipympl canvas, with the overlay stacked on
+            it; or an Output), or None.
         dynamic: the artists an update changes; set it, then call :meth:`relayout`.
         stats: counts of what ``refresh`` did: ``{"full": n, "layout held": n, "partial": n,
             "blit": n, "held": n}`` (``layout held``: full draws that kept the layout on
             screen; ``held``: frames drawn with the previous limits while a slider moves).
     """
+
+    #: In an ipympl canvas, the page draws the moving artists (SVG markup over the canvas,
+    #: :mod:`lrviz.pictures.overlay`) and the canvas gets a PNG only when the rest changes.
+    browser_overlay = True
 
     #: Redraw only the axes whose limits moved (else: the whole figure). Off by default:
     #: in the browser tests a kernel died, and FreeType refused glyphs ("raster overflow"),
@@ -156,8 +175,10 @@ class LiveFigure:
     #: divergence. The pixels it gives equal a full draw's (tests/test_canvas.py).
     partial_redraw = False
 
-    def __init__(self, figsize=None, dpi=100, figure=None, blit=True):
+    def __init__(self, figsize=None, dpi=100, figure=None, blit=True, overlay=None):
         self.blit = blit
+        self._overlay = None
+        self._dynamic = []
         if figure is not None:  # wrap a figure someone else made (animation.PathAnimation)
             self.figure, self.view, self._output = figure, None, None
         elif interactive_backend():
@@ -181,6 +202,8 @@ class LiveFigure:
                 # Instance attributes: this canvas only, nothing else in matplotlib changes.
                 canvas.get_diff_image = lambda: _diff_image(canvas)
                 canvas.handle_draw = lambda event: self._view_draw()
+                if self.browser_overlay if overlay is None else overlay:
+                    self.view = self._stacked_view(canvas)
         else:
             from matplotlib.figure import Figure
 
@@ -192,7 +215,6 @@ class LiveFigure:
                 import ipywidgets as w
 
                 self._output = self.view = w.Output()
-        self.dynamic = []
         self.stats = {"full": 0, "layout held": 0, "partial": 0, "blit": 0, "held": 0}
         self._background = None
         self._blank = None
@@ -207,12 +229,49 @@ class LiveFigure:
         # frame was done, and when the update under way began (begin_update)
         self._idle, self._last_done, self._update_began = [], None, None
         # Only a live canvas in a kernel has an event loop to run a deferred full draw on.
-        self._defer_relayout = self.view is not None and self.view is self.figure.canvas and _in_kernel()
+        live = self.view is not None and self.view is not self._output  # an ipympl canvas (or its stack)
+        self._defer_relayout = live and _in_kernel()
         self._cid = self.figure.canvas.mpl_connect("draw_event", self._on_draw)
+
+    @property
+    def dynamic(self):
+        """The artists an update changes (set it, then call :meth:`relayout`)."""
+        return self._dynamic
+
+    @dynamic.setter
+    def dynamic(self, artists):
+        artists = list(artists)
+        if self._overlay is not None:
+            # Animated artists are left out of the canvas' draws (not of savefig): the
+            # page draws them, in the overlay, also after a draw the toolbar asks for.
+            keep = {id(a) for a in artists}
+            for a in self._dynamic:
+                if id(a) not in keep:
+                    a.set_animated(False)
+            for a in artists:
+                a.set_animated(True)
+        self._dynamic = artists
+
+    def _stacked_view(self, canvas):
+        """The canvas with an HTML widget stacked over it (one grid cell), for the overlay."""
+        import ipywidgets as w
+
+        cell = "1 / 1 / 2 / 2"
+        canvas.layout.grid_area = cell
+        # ipympl draws its canvas 4 px inside the widget (its figure's and canvas div's 2 px margins);
+        # tests/test_browser.py checks that the overlay lies exactly on it
+        self._overlay = w.HTML(layout=w.Layout(grid_area=cell, align_self="flex-start", margin="4px"))
+        self._overlay.add_class("lrviz-overlay")
+        self._overlay_sent = None  # the background the canvas has (None: send it)
+        box = w.GridBox([canvas, self._overlay], layout=w.Layout(grid_template_columns="max-content"))
+        box.add_class("lrviz-figure")
+        return box
 
     def _on_draw(self, event):
         if not self._capturing:  # someone else redrew (resize, savefig): the cache is stale
             self._background = None
+            if self._overlay is not None and not self.figure.canvas.is_saving():
+                self._show_overlay()  # the toolbar panned or zoomed: the artists move too
 
     def disconnect(self):
         """Stop listening to the canvas' draw events."""
@@ -518,7 +577,14 @@ class LiveFigure:
         # the browser cannot draw (no "data:" prefix) and the figure would never show;
         # the view asks for a full draw when it connects anyway.
         if not getattr(canvas, "syncing_data_url", False):
-            canvas.blit(self.figure.bbox)
+            if self._overlay is None:
+                canvas.blit(self.figure.bbox)
+            elif self._overlay_sent is not self._background:  # only a new background costs a PNG
+                canvas.restore_region(self._background)
+                canvas.blit(self.figure.bbox)
+                self._overlay_sent = self._background
+        if self._overlay is not None:
+            self._overlay.value = _OVERLAY_CSS + self._markup
         # The pixels are current: a stale flag would make pyplot's post-execute hook
         # (which ipywidgets fires after every widget message) ask for a full redraw.
         self.figure.stale = False
@@ -536,15 +602,34 @@ class LiveFigure:
         ``dynamic``'s own order would draw, say, a slope line over the dot it passes through.
         """
         canvas = self.figure.canvas
-        canvas.restore_region(self._background)
         axes = {ax: (ax.get_zorder(), i) for i, ax in enumerate(self.figure.axes)}
         shown = [a for a in self.dynamic if a.get_visible()]
         shown.sort(key=lambda a: (*axes.get(a.axes, (np.inf, 0)), a.get_zorder()))
+        if self._overlay is not None:  # the page draws them: markup, sent by _blit
+            self._markup = self._overlay_markup(shown)
+            return
+        canvas.restore_region(self._background)
         for a in shown:
             if a.axes is not None:
                 a.axes.draw_artist(a)
             else:
                 self.figure.draw_artist(a)
+
+    def _overlay_markup(self, artists):
+        from .overlay import svg_markup
+
+        canvas = self.figure.canvas
+        ratio = getattr(canvas, "device_pixel_ratio", 1) or 1
+        w, h = canvas.get_width_height(physical=True)
+        return svg_markup(self.figure, artists, css_size=(w / ratio, h / ratio))
+
+    def _show_overlay(self):
+        """Draw the moving artists into the overlay as they are now (no canvas frame)."""
+        try:
+            self._draw_dynamic()
+        except Exception:  # a half-built figure (an explorer between fig.clear and its
+            return         # new artists): the next update draws the overlay
+        self._overlay.value = _OVERLAY_CSS + self._markup
 
     def _restart_relayout_timer(self):
         """(Re)start the single-shot timer that calls ``_settle``; settle now if none runs.
@@ -589,6 +674,8 @@ class LiveFigure:
         if getattr(canvas, "syncing_data_url", False):  # no view yet: ipympl's own full draw
             type(canvas).draw(canvas)
             return
+        if self._overlay is not None:
+            self._overlay_sent = None  # a new or resized view shows nothing yet: send it all
         self._blit(settle=True)
 
     def refresh(self):
