@@ -100,6 +100,8 @@ class _PixelSVG(RendererSVG):
 # metadata (a new date each time), and a stylesheet for '*' (the page's too, once inline).
 _FILE_ONLY = re.compile(r"^.*?(?=<svg)|<metadata>.*?</metadata>\s*|<defs>\s*<style[^>]*>[^<]*</style>\s*</defs>\s*",
                         re.S)
+# Text as SVG text; ids from a fixed salt (no random ones: an unchanged frame is the same string)
+_RC = {"svg.fonttype": "none", "svg.hashsalt": "lrviz"}
 _SIZE = re.compile(r'width="[^"]*" height="[^"]*"')
 
 
@@ -118,12 +120,17 @@ def svg_markup(figure, artists, css_size=None) -> str:
     """
     w, h = figure.canvas.get_width_height(physical=True)
     out = io.StringIO()
-    with mpl.rc_context({"svg.fonttype": "none", "svg.hashsalt": "lrviz"}):
+    rc = mpl.rcParams
+    saved = {k: rc[k] for k in _RC}
+    try:  # rc_context would copy every rcParam: a tenth of a frame's markup
+        rc.update(_RC)
         renderer = _PixelSVG(w, h, figure.dpi, out)
         for a in artists:
             if a.get_visible():
                 a.draw(renderer)
         renderer.finalize()
+    finally:
+        rc.update(saved)
     cw, ch = css_size if css_size is not None else (w, h)
     body = _FILE_ONLY.sub("", out.getvalue())
     return _SIZE.sub(f'width="{cw:g}px" height="{ch:g}px" stroke-linejoin="round" stroke-linecap="butt" '
