@@ -518,8 +518,13 @@ IPYMPL_OVERLAY_SCRIPT = textwrap.dedent(r"""
     x = np.linspace(0, 6, 60)
     (static,) = ax.plot(x, np.zeros_like(x), color="#0000ff", lw=3)
     (moving,) = ax.plot(x, np.sin(x), color="#ff0000", lw=3)
-    live.dynamic = [moving]
+    title = ax.set_title("step 0", loc="left")
+    suptitle = fig.suptitle("run 0")
+    fig.set_layout_engine("constrained")
+    live.dynamic = [moving, title, suptitle]
     live.refresh()
+    renderer = canvas.get_renderer()
+    title_top, fig_top = title.get_window_extent(renderer).y1, fig.bbox.y1
     canvas.syncing_data_url = False
     pngs = []
     def send(content, buffers=None):
@@ -536,6 +541,7 @@ IPYMPL_OVERLAY_SCRIPT = textwrap.dedent(r"""
     for k in range(1, 5):                # new data in the same limits: markup, no PNG
         canvas._lrviz_sent = -1e9
         moving.set_ydata(np.sin(x + k))
+        title.set_text(f"step {k}")
         live.refresh()
         values.append(live._overlay.value)
     data_pngs = len(pngs) - after_view
@@ -550,6 +556,8 @@ IPYMPL_OVERLAY_SCRIPT = textwrap.dedent(r"""
     print(json.dumps({
         "children": [type(c).__name__ for c in box.children], "classes": list(box._dom_classes),
         "animated": moving.get_animated(), "static_animated": static.get_animated(),
+        "title_animated": title.get_animated(), "suptitle_animated": suptitle.get_animated(),
+        "title_top": title_top, "fig_top": fig_top, "markup_has_titles": "step 4" in values[-1] and "run 0" in values[-1],
         "after_view": after_view, "data_pngs": data_pngs, "limit_pngs": limit_pngs,
         "distinct": len(set(values)), "svg": all(v.count("<svg") == 1 for v in values),
         "red_in_pngs": [red(p) for p in pngs], "blue_in_first": blue(pngs[0]),
@@ -568,6 +576,10 @@ def test_ipympl_overlay_carries_the_moving_artists_and_the_canvas_only_the_rest(
     res = json.loads(out.stdout.strip().splitlines()[-1])
     assert res["children"] == ["Canvas", "HTML"] and "lrviz-figure" in res["classes"], res
     assert res["animated"] and not res["static_animated"], res
+    # an axes title is the page's too, and the layout keeps room for it inside the canvas;
+    # a figure's own text is not animated (savefig would leave it out), only hidden meanwhile
+    assert res["title_animated"] and not res["suptitle_animated"] and res["markup_has_titles"], res
+    assert res["title_top"] <= res["fig_top"], res
     assert res["after_view"] == 1, res            # the connecting view gets the background
     assert res["data_pngs"] == 0, res             # new data alone costs no PNG ...
     assert res["distinct"] == 5 and res["svg"], res  # ... but new markup each time

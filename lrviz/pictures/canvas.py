@@ -242,14 +242,16 @@ class LiveFigure:
     def dynamic(self, artists):
         artists = list(artists)
         if self._overlay is not None:
-            # Animated artists are left out of the canvas' draws (not of savefig): the
-            # page draws them, in the overlay, also after a draw the toolbar asks for.
+            # Animated artists of an axes are left out of the canvas' draws (not of savefig):
+            # the page draws them, in the overlay, also after a draw the toolbar asks for.
+            # (A figure's own animated artists, a suptitle, would be left out of savefig too.)
             keep = {id(a) for a in artists}
             for a in self._dynamic:
                 if id(a) not in keep:
                     a.set_animated(False)
             for a in artists:
-                a.set_animated(True)
+                if a.axes is not None:
+                    a.set_animated(True)
         self._dynamic = artists
 
     def _stacked_view(self, canvas):
@@ -329,8 +331,12 @@ class LiveFigure:
         return bb.padded(_PAD)
 
     def _hidden(self):
-        """Hide the dynamic artists; returns the list to show again."""
-        hidden = [a for a in self.dynamic if a.get_visible()]
+        """Hide the dynamic artists; returns the list to show again.
+
+        Animated ones (the overlay's) stay visible: the draw leaves them out anyway, and the
+        layout engine then keeps room for them (an axes title above the top of the canvas).
+        """
+        hidden = [a for a in self.dynamic if a.get_visible() and not (self._overlay is not None and a.get_animated())]
         for a in hidden:
             a.set_visible(False)
         return hidden
