@@ -7,6 +7,7 @@ from hypothesis import given, settings, strategies as st
 
 import lrviz
 from lrviz import descend, optimizer
+from lrviz.engine.surfaces import SURFACES, Surface
 
 
 def test_sgd_on_a_scaled_parabola_follows_the_closed_form():
@@ -116,6 +117,44 @@ def test_everything_diverging_stops_early_and_is_still_frozen():
     traj = descend("quartic", "sgd", x0=(3.0,), lr=1e3, steps=5000)
     assert traj.diverged and traj.diverged_at < 10
     assert np.all(np.isfinite(traj.x)) and traj.x.shape == (5001, 1)
+
+
+def _counting(surface):
+    """The surface with a grad that counts its calls (``.calls``)."""
+    import dataclasses
+
+    calls = []
+
+    def grad(x):
+        calls.append(1)
+        return surface.grad(x)
+
+    out = dataclasses.replace(surface, grad=grad)
+    return out, calls
+
+
+def test_a_diverged_run_costs_no_more_steps_than_a_check_interval():
+    from lrviz.engine import descent as D
+
+    s, calls = _counting(SURFACES["quartic"])
+    traj = descend(s, "sgd", x0=(3.0,), lr=1e3, steps=5000)
+    assert traj.diverged_at < 10
+    assert len(calls) <= traj.diverged_at + 2 * D._CHECK_EVERY  # not 5000 steps
+
+
+@pytest.mark.parametrize("surface", ["rosenbrock", "six_hump_camel", "quartic",
+                                     "sin(3*x)*cos(2*y) + exp(-x**2) + log(1 + y**2)"])
+def test_the_losses_are_f_at_each_point_to_the_last_bit(surface):
+    # the losses are evaluated after the loop, all steps at once: each must equal f at
+    # that point alone (a batch with a run that diverges and one that does not)
+    s = SURFACES[surface] if surface in SURFACES else Surface.from_expression(surface)
+    traj = descend(s, "sgd", lr=[1e-4, 1e-3, 0.5], steps=300)
+    for r in range(3):
+        k = traj.diverged_at[r]
+        upto = traj.steps + 1 if k < 0 else k
+        for t in range(0, upto, 7):
+            assert traj.loss[r, t] == s.f(traj.x[r, t][None])[0], (surface, r, t)
+    assert (traj.diverged_at >= 0).any() or surface != "rosenbrock"
 
 
 def test_one_dimensional_surfaces_accept_scalars_and_flat_batches():

@@ -235,27 +235,31 @@ def descend(surface, optimizer="sgd", x0=None, steps=100, lr=None, noise=0.0, se
     )
 
 
+# Steps between the loop's checks that some run still has a finite point.
+_CHECK_EVERY = 16
+# Points per call when the losses are evaluated after the loop (bounds the temporaries of a sweep).
+_LOSS_CHUNK = 1 << 16
+
+
 def _loop(s, opt, x, steps, lr_table, z):
     """The step loop, time-major so each step writes contiguous rows.
 
     Returns the histories and, per run, the first step whose loss is not finite (-1: none).
-    A non-finite point always gives a non-finite loss, so watching the loss (one number
-    per run and step) finds overflow without scanning the whole record afterwards.
+    The losses are evaluated after the loop, every step at once (``_losses``): one call
+    instead of one per step, the same numbers. A run whose loss stopped being finite is
+    carried on (``_freeze_diverged`` holds it at its last finite point afterwards); once
+    no run has a finite point left, the loop stops (checked every ``_CHECK_EVERY`` steps).
     """
     runs, dim = x.shape
     x_hist = np.empty((steps + 1, runs, dim))
-    loss = np.empty((steps + 1, runs))
     g_hist = np.empty((steps, runs, dim))
     state = opt.init(x)
     hist = {k: np.empty((steps + 1, runs, dim)) for k in opt.state_names}
     scheduled = isinstance(lr_table, np.ndarray) and lr_table.ndim == 3
-    first_bad = np.full(runs, -1)
     with np.errstate(all="ignore"):  # overflow is detected and reported, not warned about
         x_hist[0] = x
-        loss[0] = s.f(x)
         for k in opt.state_names:
             hist[k][0] = getattr(state, k)
-        _mark(first_bad, loss[0], 0)
         for t in range(steps):
             g = s.grad(x)
             if z is not None:
@@ -264,27 +268,30 @@ def _loop(s, opt, x, steps, lr_table, z):
             lr_t = lr_table[t] if scheduled else lr_table
             x, state = opt.update(g, state, x, lr_t)
             x_hist[t + 1] = x
-            loss[t + 1] = s.f(x)
             for k in opt.state_names:
                 hist[k][t + 1] = getattr(state, k)
-            if _mark(first_bad, loss[t + 1], t + 1) and (first_bad >= 0).all():
-                _fill_rest(t + 1, x_hist, loss, g_hist, hist)  # every run is over: skip the rest
+            if t % _CHECK_EVERY == _CHECK_EVERY - 1 and not np.isfinite(x).all(axis=-1).any():
+                _fill_rest(t + 1, x_hist, g_hist, hist)  # every run is over: skip the rest
                 break
+        loss = _losses(s, x_hist)
+    bad = ~np.isfinite(loss)
+    first_bad = np.where(bad.any(axis=0), bad.argmax(axis=0), -1)
     return x_hist, loss, g_hist, hist, first_bad
 
 
-def _mark(first_bad, loss_row, t):
-    """Record step t for runs whose loss just stopped being finite; True if any did."""
-    bad = ~np.isfinite(loss_row)
-    if not bad.any():
-        return False
-    first_bad[bad & (first_bad < 0)] = t
-    return True
+def _losses(s, x_hist):
+    """``f(x_t)`` for every step and run of a ``(steps + 1, runs, dim)`` history, in chunks."""
+    n, runs, dim = x_hist.shape
+    loss = np.empty((n, runs))
+    rows = max(1, _LOSS_CHUNK // max(runs, 1))
+    for a in range(0, n, rows):
+        b = min(a + rows, n)
+        loss[a:b] = np.reshape(s.f(x_hist[a:b].reshape(-1, dim)), (b - a, runs))
+    return loss
 
 
-def _fill_rest(t, x_hist, loss, g_hist, hist):
+def _fill_rest(t, x_hist, g_hist, hist):
     x_hist[t + 1:] = np.nan
-    loss[t + 1:] = np.nan
     g_hist[t:] = np.nan
     for v in hist.values():
         v[t + 1:] = np.nan
