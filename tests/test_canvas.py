@@ -488,16 +488,21 @@ IPYMPL_SCRIPT = textwrap.dedent(r"""
 """)
 
 
-def test_ipympl_frames_rebuild_the_canvas_in_the_browser():
+def _run_ipympl(script) -> dict:
+    """Run ``script`` in a fresh Python with ipympl as the backend; the JSON it prints last."""
     # Not importorskip: importing ipympl here would make it this process's backend, and every
     # later test on this worker would build ipympl canvases (whose Toolbar warns).
     if importlib.util.find_spec("ipympl") is None:
         pytest.skip("ipympl is not installed")
-    out = subprocess.run([sys.executable, "-c", IPYMPL_SCRIPT], capture_output=True, text=True, timeout=120)
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr[-3000:]
     import json
 
-    res = json.loads(out.stdout.strip().splitlines()[-1])
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def test_ipympl_frames_rebuild_the_canvas_in_the_browser():
+    res = _run_ipympl(IPYMPL_SCRIPT)
     assert res["same"], res
     assert res["full_after_view"] == 1, res  # the view's draw request did not redraw everything
     assert res["stats"]["partial"] >= 1 and res["modes"][0] == "full" and "diff" in res["modes"], res
@@ -567,13 +572,7 @@ IPYMPL_OVERLAY_SCRIPT = textwrap.dedent(r"""
 
 
 def test_ipympl_overlay_carries_the_moving_artists_and_the_canvas_only_the_rest():
-    if importlib.util.find_spec("ipympl") is None:
-        pytest.skip("ipympl is not installed")
-    out = subprocess.run([sys.executable, "-c", IPYMPL_OVERLAY_SCRIPT], capture_output=True, text=True, timeout=120)
-    assert out.returncode == 0, out.stderr[-3000:]
-    import json
-
-    res = json.loads(out.stdout.strip().splitlines()[-1])
+    res = _run_ipympl(IPYMPL_OVERLAY_SCRIPT)
     assert res["children"] == ["Canvas", "HTML"] and "lrviz-figure" in res["classes"], res
     assert res["animated"] and not res["static_animated"], res
     # an axes title is the page's too, and the layout keeps room for it inside the canvas;
