@@ -115,6 +115,7 @@ class SiteRun:
     latencies_ms: list = field(default_factory=list)
     values: list = field(default_factory=list)  # (readout before, readout after) of each press
     warnings: list = field(default_factory=list)  # the explorer's ⚠ messages after the presses
+    overlay: dict | None = None  # where the explorer's SVG overlay lies against its canvas (None: none)
     failure: str | None = None  # an exception that stopped the run
     first_try: str | None = None  # the failure of a first try that never got to Run All (retried)
     screenshot: str | None = None
@@ -358,6 +359,7 @@ async def run_notebook(browser, base: str, name: str, *, expects_slider: bool, p
                 if figure is None:
                     run.failure = f"no ipympl figure near the slider {run.slider!r}"
                 else:
+                    run.overlay = await figure.evaluate(B.OVERLAY_GEOMETRY_JS)
                     await install_pixel_watch(figure)
                     handle = slider.locator(B.HANDLE_SEL).first
                     for _ in range(presses):

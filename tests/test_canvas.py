@@ -558,7 +558,14 @@ IPYMPL_OVERLAY_SCRIPT = textwrap.dedent(r"""
     buf = io.BytesIO()
     fig.savefig(buf, format="png")        # the static figure keeps the moving artists
     saved = np.asarray(Image.open(buf).convert("RGBA"))
+    odd = LiveFigure((6, 4.1353), dpi=100)   # 413.53 px tall: ipympl's canvas element too
+    (line2,) = odd.figure.subplots().plot([0, 1], [0, 1])
+    odd.dynamic = [line2]
+    odd.refresh()
+    size = re.search(r'width="([^"]+)px" height="([^"]+)px"', odd._overlay.value).groups()
+    box_px = re.search(r'viewBox="([^"]+)"', odd._overlay.value).group(1)
     print(json.dumps({
+        "odd_css": [float(v) for v in size], "odd_viewbox": box_px,
         "children": [type(c).__name__ for c in box.children], "classes": list(box._dom_classes),
         "animated": moving.get_animated(), "static_animated": static.get_animated(),
         "title_animated": title.get_animated(), "suptitle_animated": suptitle.get_animated(),
@@ -587,6 +594,8 @@ def test_ipympl_overlay_carries_the_moving_artists_and_the_canvas_only_the_rest(
     assert not any(res["red_in_pngs"]), res       # ... the moving one never
     assert res["red_on_canvas_after_toolbar_draw"] == 0, res
     assert res["red_saved"] > 100, res            # savefig: the whole figure
+    # the overlay takes the canvas element's fractional CSS size over the image's whole pixels
+    assert res["odd_css"] == pytest.approx([600, 413.53], abs=1e-3) and res["odd_viewbox"] == "0 0 600 413", res
 
 
 def test_encode_frame_round_trips_and_rejects_other_shapes():

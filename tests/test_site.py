@@ -149,6 +149,9 @@ def test_notebook_runs_in_the_browser(site_runs, name):
         kept = [before != after for (before, after), x in zip(r.values, r.latencies_ms) if x is not None]
         assert all(kept), f"the slider {r.slider!r} jumped back after a key press (readout before, after): {r.values}"
         assert r.warnings == [], f"the explorer rejected the key presses: {r.warnings}"
+        if r.overlay is not None:  # the moving artists, drawn by the page: exactly over the canvas
+            assert r.overlay["svg"] == pytest.approx(r.overlay["canvas"], abs=0.5), f"overlay off its canvas: {r.overlay}"
+            assert r.overlay["pointer_events"] == "none", f"the overlay catches the pointer: {r.overlay}"
 
 
 # --------------------------------------------------------------------------- #

@@ -624,9 +624,10 @@ class LiveFigure:
     def _overlay_markup(self, artists):
         from .overlay import svg_markup
 
-        canvas = self.figure.canvas
-        ratio = getattr(canvas, "device_pixel_ratio", 1) or 1
-        w, h = canvas.get_width_height(physical=True)
+        ratio = getattr(self.figure.canvas, "device_pixel_ratio", 1) or 1
+        # ipympl sizes its canvas element to the figure's own size (fractional px, 413.53 for
+        # a 4.1353 in figure at 100 dpi) and stretches the whole-pixel image to it: so does this
+        w, h = self.figure.bbox.size
         return svg_markup(self.figure, artists, css_size=(w / ratio, h / ratio))
 
     def _show_overlay(self):
