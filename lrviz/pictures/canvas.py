@@ -13,7 +13,7 @@ What keeps a slider smooth (measured in ``benchmarks/browser_latency.py``):
 - **The page draws the moving artists (live canvas only).** The view is the ipympl canvas
   with an HTML widget stacked on it (one grid cell). The ``dynamic`` artists are drawn by
   matplotlib's SVG renderer into markup for that widget (:mod:`lrviz.pictures.overlay`,
-  3-10 ms), and are animated, so the canvas' own draws (the toolbar's too) leave them out;
+  2-9 ms in a process alone), and are animated, so the canvas' own draws (the toolbar's too) leave them out;
   savefig keeps them. The canvas gets a PNG only when its background changes (new limits,
   a new layout). A key press then costs the kernel round trip, the update and the markup:
   no Agg frame, no PNG to encode, send, decode and paint (25-34 ms in the kernel and 15-26 ms
@@ -569,7 +569,7 @@ class LiveFigure:
         if held:
             limits = held
             try:
-                self._draw_dynamic()
+                markup = self._draw_dynamic()
             except Exception:  # e.g. a label far outside the held limits: FreeType overflows
                 held = None
             finally:
@@ -578,7 +578,7 @@ class LiveFigure:
                     ax.set_ylim(ylim, emit=False, auto=None)
         if not held:
             self._ensure_background(settle)
-            self._draw_dynamic()
+            markup = self._draw_dynamic()
         # Until ipympl's view exists (syncing_data_url), a blit would store a data URL
         # the browser cannot draw (no "data:" prefix) and the figure would never show;
         # the view asks for a full draw when it connects anyway.
@@ -590,7 +590,7 @@ class LiveFigure:
                 canvas.blit(self.figure.bbox)
                 self._overlay_sent = self._background
         if self._overlay is not None:
-            self._overlay.value = _OVERLAY_CSS + self._markup
+            self._overlay.value = _OVERLAY_CSS + markup
         # The pixels are current: a stale flag would make pyplot's post-execute hook
         # (which ipywidgets fires after every widget message) ask for a full redraw.
         self.figure.stale = False
@@ -602,7 +602,8 @@ class LiveFigure:
             self._restart_relayout_timer()
 
     def _draw_dynamic(self):
-        """The background, then the dynamic artists in a full draw's order.
+        """The background, then the dynamic artists in a full draw's order (into Agg; with the
+        overlay, into the SVG markup this returns instead).
 
         That order is by axes (zorder, then as added), then by zorder within each axes:
         ``dynamic``'s own order would draw, say, a slope line over the dot it passes through.
@@ -611,9 +612,8 @@ class LiveFigure:
         axes = {ax: (ax.get_zorder(), i) for i, ax in enumerate(self.figure.axes)}
         shown = [a for a in self.dynamic if a.get_visible()]
         shown.sort(key=lambda a: (*axes.get(a.axes, (np.inf, 0)), a.get_zorder()))
-        if self._overlay is not None:  # the page draws them: markup, sent by _blit
-            self._markup = self._overlay_markup(shown)
-            return
+        if self._overlay is not None:  # the page draws them
+            return self._overlay_markup(shown)
         canvas.restore_region(self._background)
         for a in shown:
             if a.axes is not None:
@@ -633,10 +633,10 @@ class LiveFigure:
     def _show_overlay(self):
         """Draw the moving artists into the overlay as they are now (no canvas frame)."""
         try:
-            self._draw_dynamic()
+            markup = self._draw_dynamic()
         except Exception:  # a half-built figure (an explorer between fig.clear and its
             return         # new artists): the next update draws the overlay
-        self._overlay.value = _OVERLAY_CSS + self._markup
+        self._overlay.value = _OVERLAY_CSS + markup
 
     def _restart_relayout_timer(self):
         """(Re)start the single-shot timer that calls ``_settle``; settle now if none runs.
