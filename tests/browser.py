@@ -810,8 +810,9 @@ def wait_figure_rendered(figure, timeout: float = 20_000) -> None:
 _PAINTS_JS = """(fig) => {
     // ipympl paints its visible canvas with one drawImage per frame received (update_canvas).
     // Wrap that one context's drawImage: each call is hashed, and a call whose pixels
-    // differ from the previous ones counts as a repaint; so does new markup in the overlay. Key presses and the time ipympl
-    // spends in toDataURL (it re-encodes the canvas on every frame) are recorded too.
+    // differ from the previous ones counts as a repaint; so does new markup in the overlay.
+    // Key presses and the time ipympl spends in toDataURL (it re-encodes the canvas on every
+    // frame) are recorded too.
     const canvas = fig.querySelector('CANVAS_DIV canvas') || fig.querySelector('canvas');
     const ctx = canvas.getContext('2d', {willReadFrequently: true});
     const hash = () => {
@@ -860,7 +861,7 @@ _PAINTS_JS = """(fig) => {
             w.markup = text;
             w.marks.push(performance.now());
             requestAnimationFrame(() => {
-                w.paints.push(performance.now()); w.overlay_paints = (w.overlay_paints || 0) + 1;
+                w.paints.push(performance.now());
                 if (w.waiter) { const f = w.waiter; w.waiter = null; f(); }
             });
         }).observe(overlay, {childList: true, subtree: true, characterData: true});

@@ -66,7 +66,8 @@ class _PixelSVG(RendererSVG):
         return super().draw_text(gc, x, y, s, prop, angle, ismath, mtext)
 
     def _convert_path(self, path, transform=None, clip=None, simplify=None, sketch=None):
-        # 0.01 px is plenty on screen, and shorter than the file writer's 6 decimals
+        # 0.01 px is plenty on screen, and shorter than the file writer's 6 decimals (a private
+        # hook of RendererSVG: a matplotlib without it writes 6 decimals, nothing else changes)
         clip = (0.0, 0.0, self.width, self.height) if clip else None
         return _path.convert_to_string(path, transform, clip, simplify, sketch, 2,
                                        [b"M", b"L", b"Q", b"C", b"z"], False).decode("ascii")
@@ -112,7 +113,8 @@ def svg_markup(figure, artists, css_size=None) -> str:
         figure: the figure the artists belong to (its canvas gives the pixel size).
         artists: what to draw, in this order (visible ones only).
         css_size: ``(width, height)`` of the element in CSS pixels (default: the canvas
-            size); the drawing is scaled to it (ipympl shows ``physical / device_pixel_ratio``).
+            size); the drawing is scaled to it (ipympl's canvas element is
+            ``figure.bbox.size / device_pixel_ratio``, which can be fractional).
 
     Returns:
         The markup: no prolog, no metadata, no stylesheet; ``pointer-events: none`` so
