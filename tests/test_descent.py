@@ -120,7 +120,7 @@ def test_everything_diverging_stops_early_and_is_still_frozen():
 
 
 def _counting(surface):
-    """The surface with a grad that counts its calls (``.calls``)."""
+    """The surface with a grad that counts its calls, and the list it appends one entry to per call."""
     import dataclasses
 
     calls = []
