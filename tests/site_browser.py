@@ -387,7 +387,8 @@ async def run_notebook(browser, base: str, name: str, *, expects_slider: bool, p
 
 async def run_notebooks(base: str, names: list[str], *, expects_slider: dict, concurrency: int = 2,
                         artifacts: Path | None = None, run_timeout: float = 420) -> dict[str, SiteRun]:  # fmt: skip
-    """Every notebook in one shared Chromium, ``concurrency`` at a time (longest first)."""
+    """Every notebook in one shared Chromium, ``concurrency`` at a time, in the order given
+    (give the longest first: one left running alone at the end keeps a core idle)."""
     from playwright.async_api import async_playwright
 
     results: dict[str, SiteRun] = {}
