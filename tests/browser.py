@@ -109,43 +109,6 @@ def notebook_expects_slider(path: Path) -> bool:
     return bool(re.search(r"Slider\(|\bexplore\(|\binteract(ive)?\(", _code(path)))
 
 
-# What builds each kind of widget the notebooks show; explore() on a 1-D and on a 2-D
-# surface draw different figures (a curve and tangent; contours, arrows, a click to start).
-_WIDGET_MAKER = re.compile(r"\b(explore|fit_explorer|schedule_explorer|race|toy_explorer|training_explorer"
-                           r"|eos_explorer|interact(?:ive)?)\(\s*(?:[\"']([\w]+)[\"'])?")
-
-
-def widget_kinds(path: Path) -> set[str]:
-    """The kinds of widget a notebook builds: ``{"explore 1-D", "race", ...}`` (``"explore"``
-    where the surface is not named in the call)."""
-    from lrviz.engine.surfaces import SURFACES
-
-    kinds = set()
-    for maker, first in _WIDGET_MAKER.findall(_code(path)):
-        if maker == "explore" and first in SURFACES:
-            maker = f"explore {SURFACES[first].dim}-D"
-        kinds.add(maker)
-    return kinds
-
-
-def one_per_widget_kind(paths) -> list[Path]:
-    """The first notebook, in reading order, for each kind of widget (:func:`widget_kinds`).
-
-    Every notebook runs in a browser in the site test and in a kernel under nbval; in
-    JupyterLab each kind of explorer needs one notebook, not eight (a JupyterLab run costs
-    25-50 s of the CI's two cores).
-    """
-    seen, out = set(), []
-    for p in paths:
-        new = widget_kinds(p) - seen
-        if new:
-            out.append(p)
-            seen |= new
-            if any(k.startswith("explore ") for k in seen):
-                seen.add("explore")  # a surface passed as a variable is 1-D or 2-D: one of those
-    return out
-
-
 def copy_notebooks(dest: Path, paths=None, strip=True) -> Path:
     """Copy notebooks into ``dest`` (outputs stripped, so "finished" is unambiguous)."""
     dest.mkdir(parents=True, exist_ok=True)

@@ -5,12 +5,7 @@ cell shows an error, the browser console stays clean, and -- when the
 notebook has sliders -- that pressing a key on the learning-rate slider
 changes the pixels of its ipympl figure, and so does dragging its handle
 with the mouse (the things students actually do). The notebook list comes
-from the folder, so a new notebook is tested without touching this file: by
-default the first notebook of each kind of widget (``B.one_per_widget_kind``:
-explore on a 1-D and on a 2-D surface, the fit, schedule, race, PBT, training
-and edge-of-stability explorers), since every notebook also runs in a browser
-in the site test and in a kernel under nbval; ``LRVIZ_BROWSER_NOTEBOOKS=*``
-takes them all.
+from the folder, so a new notebook is tested without touching this file.
 
 Skipped when Chromium is missing, unless ``LRVIZ_REQUIRE_BROWSER=1`` (CI),
 which turns the skip into a failure. ``LRVIZ_BROWSER_NOTEBOOKS=00_*,03_x``
@@ -39,8 +34,7 @@ except ImportError:
 
 pytestmark = pytest.mark.browser
 
-ALL_NOTEBOOKS = B.notebook_paths()
-NOTEBOOKS = ALL_NOTEBOOKS if os.environ.get("LRVIZ_BROWSER_NOTEBOOKS", "").strip() else B.one_per_widget_kind(ALL_NOTEBOOKS)
+NOTEBOOKS = B.notebook_paths()
 RUN_TIMEOUT_MS = float(os.environ.get("LRVIZ_BROWSER_TIMEOUT", "180")) * 1000
 PRESSES = 3
 
@@ -179,16 +173,6 @@ def test_notebook_in_jupyterlab(nb, playwright_browser, lab_server):
             _check_console(log, name)
     finally:
         lab_server.shutdown_kernels()
-
-
-def test_jupyterlab_runs_one_notebook_of_each_widget_kind():
-    chosen = B.one_per_widget_kind(ALL_NOTEBOOKS)
-    kinds = set().union(*map(B.widget_kinds, ALL_NOTEBOOKS))
-    assert {"explore 1-D", "explore 2-D", "race", "eos_explorer"} <= kinds
-    assert kinds - {"explore"} <= set().union(*map(B.widget_kinds, chosen))
-    assert len(chosen) < len(ALL_NOTEBOOKS)
-    # the start of the course and the notebooks whose widget is theirs alone are all in
-    assert {"00_start_here.ipynb", "11_optimizer_race.ipynb", "14_edge_of_stability.ipynb"} <= {p.name for p in chosen}
 
 
 def _voila_notebook():
