@@ -115,11 +115,11 @@ def site_runs(site):
     return runs
 
 
-@pytest.mark.browser
 def test_the_slowest_notebooks_named_to_run_first_exist():
     assert set(SLOWEST) <= set(SITE_NOTEBOOKS)
 
 
+@pytest.mark.browser
 def test_the_site_has_every_notebook_but_the_ray_one(site):
     files = sorted(p.name for p in (site / "files").glob("*.ipynb"))
     assert files == SITE_NOTEBOOKS
