@@ -33,13 +33,7 @@ import matplotlib
 matplotlib.use("Agg")
 import lrviz  # noqa: E402
 from lrviz.pictures import overlay  # noqa: E402
-
-CASES = {
-    "00": dict(surface="quartic", optimizer="sgd", lr=0.01, steps=60),
-    "03": dict(surface="himmelblau", optimizer="sgd", lr=0.01, steps=200, x0=(-1.0, -1.0)),
-    "07": dict(surface="valley", optimizer="rmsprop", lr=0.01, steps=150, alpha=0.99),
-    "10": dict(surface="valley", optimizer="adadelta", steps=500),
-}
+from overlay_pixels import CASES  # noqa: E402  (the same four explorers, in this folder)
 
 
 def _moved_axes(ex, lr):
