@@ -46,12 +46,26 @@ class _PixelGC(GraphicsContextBase):
 class _PixelSVG(RendererSVG):
     """matplotlib's SVG renderer on a canvas of ``width x height`` pixels at ``dpi``."""
 
+    # One text-to-path converter for every frame: its mathtext parser caches what it parsed
+    # (tick labels such as 10^{-3}), and each renderer would otherwise bring a new, empty one.
+    _shared_text2path = None
+
     def __init__(self, width, height, dpi, out):
         super().__init__(width, height, out, basename="")
         self._px_per_pt = dpi / 72.0
+        self.raw = out  # the markup so far (lrviz.pictures.page_axes copies text drawn before)
+        if _PixelSVG._shared_text2path is None:
+            _PixelSVG._shared_text2path = self._text2path
+        self._text2path = _PixelSVG._shared_text2path
 
     def points_to_pixels(self, points):
         return points * self._px_per_pt
+
+    def get_text_width_height_descent(self, s, prop, ismath):
+        # in pixels, as drawn (draw_text scales the font by dpi / 72): the file writer's are
+        # points, which would misplace right-aligned and centred text
+        w, h, d = super().get_text_width_height_descent(s, prop, ismath)
+        return w * self._px_per_pt, h * self._px_per_pt, d * self._px_per_pt
 
     def new_gc(self):
         gc = _PixelGC()
