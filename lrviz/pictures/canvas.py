@@ -169,6 +169,11 @@ class LiveFigure:
     #: :mod:`lrviz.pictures.overlay`) and the canvas gets a PNG only when the rest changes.
     browser_overlay = True
 
+    #: In an ipympl canvas with the overlay, the page also draws the y-axes whose axes hold
+    #: nothing else that moves with the y limits (:mod:`lrviz.pictures.page_axes`): a new lr
+    #: then costs no background and no PNG, and the frame is exact at once.
+    page_axes = True
+
     #: Redraw only the axes whose limits moved (else: the whole figure). Off by default:
     #: in the browser tests a kernel died, and FreeType refused glyphs ("raster overflow"),
     #: while a partial redraw drew tick labels placed by a held layout after a drag into
@@ -223,6 +228,14 @@ class LiveFigure:
         self._extents = {}
         self._capturing = False
         self._relayout_pending = False
+        # axes whose y-axis the page draws (their y limits cost no background), see _capture;
+        # _needs_layout: their labels outgrew the layout; _page_checks: whether that can be
+        # told (False when they did not fit even in a fresh layout: a new one would not help)
+        self._page = {}
+        self._needs_layout = False
+        self._page_checks = True
+        self._fresh_layout = False
+        self._titles = {}
         self._timer = None
         self._timer_kinds = _TIMER_KINDS  # the ones left to try (see _restart_relayout_timer)
         # the idle times before the last few updates (see relayout_delay_ms), when the last
@@ -301,9 +314,40 @@ class LiveFigure:
         canvas = self.figure.canvas
         return (canvas.get_width_height(physical=True), self.figure.dpi, tuple(map(id, self.figure.axes)))
 
-    @staticmethod
-    def _axes_layout(ax):
-        return (ax.get_xlim(), ax.get_ylim(), ax.get_xscale(), ax.get_yscale(), tuple(ax.get_position().bounds))
+    def _axes_layout(self, ax):
+        """What the background depends on: limits, scales and position (y limits not, where
+        the page draws the y-axis)."""
+        ylim = None if ax in self._page else ax.get_ylim()
+        return (ax.get_xlim(), ylim, ax.get_xscale(), ax.get_yscale(), tuple(ax.get_position().bounds))
+
+    def _update_page_axes(self):
+        """Decide which y-axes the page draws (overlay only): those :func:`page_drawable` allows.
+
+        Their Axis is animated, so Agg leaves it out of the canvas (savefig draws it).
+        """
+        from .page_axes import PageAxis, page_drawable
+
+        want = [ax for ax in self.figure.axes if page_drawable(ax, self.dynamic)] if self.page_axes else []
+        for ax in [ax for ax in self._page if ax not in want]:
+            ax.yaxis.set_animated(False)
+            del self._page[ax]
+        for ax in want:
+            if ax not in self._page:
+                ax.yaxis.set_animated(True)
+                self._page[ax] = PageAxis(ax)
+
+    def _page_outgrown(self) -> bool:
+        """Whether the page-drawn axes' labels (as last drawn) need room the layout did not
+        give: outside the figure, into another axes or a figure-level text, or onto the axes'
+        own titles."""
+        new = {pa.axes: pa.extent for pa in self._page.values() if pa.extent is not None}
+        if self._outgrown(new, self._static_children()):
+            return True
+        for ax, box in new.items():
+            for title in (ax.title, ax._left_title, ax._right_title):
+                if title.get_visible() and title.get_text() and box.overlaps(self._titles.get(title, Bbox.null())):
+                    return True
+        return False
 
     def _static_children(self):
         """What a full draw draws besides the figure patch, in its order (zorder, then as added)."""
@@ -348,6 +392,8 @@ class LiveFigure:
         layout put them (see :meth:`_layout_holds`).
         """
         canvas = self.figure.canvas
+        if self._overlay is not None:
+            self._update_page_axes()
         hidden = self._hidden()
         engine = self.figure.get_layout_engine() if hold_layout else None
         # Titles are part of the layout too: matplotlib re-places each one at every draw,
@@ -373,6 +419,17 @@ class LiveFigure:
             self._extents = {a: self._extent(a, renderer) for a in self._static_children()
                              if self.partial_redraw or not isinstance(a, Axes)}
             self._blank = None
+            self._titles = {}
+            for pa in self._page.values():
+                pa.captured(renderer)
+                ax = pa.axes
+                for title in (ax.title, ax._left_title, ax._right_title):
+                    if title.get_visible() and title.get_text():
+                        self._titles[title] = title.get_window_extent(renderer)
+            self._needs_layout = False
+            self._fresh_layout = not hold_layout
+            if not hold_layout:
+                self._page_checks = True
         finally:
             if engine is not None:
                 self.figure.set_layout_engine(engine)
@@ -490,7 +547,7 @@ class LiveFigure:
         return False
 
     def _ensure_background(self, settle=False):
-        if self._background is None or self._key != self._figure_key():
+        if self._background is None or self._key != self._figure_key() or self._needs_layout:
             self._relayout_pending = False
             self._capture()
             return
@@ -553,7 +610,8 @@ class LiveFigure:
                 return None
             held[ax] = now[:2]
             ax.set_xlim(old[0], emit=False, auto=None)
-            ax.set_ylim(old[1], emit=False, auto=None)
+            if old[1] is not None:  # None: the page draws the y-axis, at its new limits
+                ax.set_ylim(old[1], emit=False, auto=None)
         return held
 
     # ---- drawing
@@ -575,10 +633,13 @@ class LiveFigure:
             finally:
                 for ax, (xlim, ylim) in limits.items():  # the explorer's limits, untouched
                     ax.set_xlim(xlim, emit=False, auto=None)
-                    ax.set_ylim(ylim, emit=False, auto=None)
+                    if ylim is not None:
+                        ax.set_ylim(ylim, emit=False, auto=None)
         if not held:
             self._ensure_background(settle)
             markup = self._draw_dynamic()
+        if self._page:
+            markup = self._check_page_layout(markup, settle)
         # Until ipympl's view exists (syncing_data_url), a blit would store a data URL
         # the browser cannot draw (no "data:" prefix) and the figure would never show;
         # the view asks for a full draw when it connects anyway.
@@ -601,6 +662,26 @@ class LiveFigure:
         if self._relayout_pending:
             self._restart_relayout_timer()
 
+    def _check_page_layout(self, markup, settle):
+        """The page-drawn axes' labels outgrew the layout: run the layout engine now, or
+        (a slider moving) once the updates pause. Returns the frame's markup."""
+        fresh, self._fresh_layout = self._fresh_layout, False
+        if not self._page_checks or self.figure.get_layout_engine() is None or not self._page_outgrown():
+            return markup
+        if fresh:  # even a new layout does not fit them: stop asking until the next one
+            self._page_checks = False
+            return markup
+        self._needs_layout = True
+        if self._defer_relayout and not settle:
+            self._relayout_pending = True
+            return markup
+        self._ensure_background(settle)
+        markup = self._draw_dynamic()
+        self._fresh_layout = False
+        if self._page_outgrown():
+            self._page_checks = False
+        return markup
+
     def _draw_dynamic(self):
         """The background, then the dynamic artists in a full draw's order (into Agg; with the
         overlay, into the SVG markup this returns instead).
@@ -610,7 +691,7 @@ class LiveFigure:
         """
         canvas = self.figure.canvas
         axes = {ax: (ax.get_zorder(), i) for i, ax in enumerate(self.figure.axes)}
-        shown = [a for a in self.dynamic if a.get_visible()]
+        shown = [a for a in [*self.dynamic, *self._page.values()] if a.get_visible()]
         shown.sort(key=lambda a: (*axes.get(a.axes, (np.inf, 0)), a.get_zorder()))
         if self._overlay is not None:  # the page draws them
             return self._overlay_markup(shown)
