@@ -691,17 +691,18 @@ def figure_near(slider):
     return slider.page.locator(FIGURE_SEL).nth(idx)
 
 
-# The SVG overlay lrviz stacks over an explorer's canvas (lrviz.pictures.canvas): the page
-# draws the moving artists there, and the canvas changes only when the axes do.
-OVERLAY_OF_JS = "(f => { const s = f.closest('.lrviz-figure'); return s ? s.querySelector('.lrviz-overlay') : null; })"
+# The SVG overlays lrviz stacks over an explorer's canvas (lrviz.pictures.canvas): the page
+# draws the y-axes whose limits move in the first and the moving artists in the second, and
+# the canvas changes only when the rest does. All of them, bottom first ([] for a bare figure).
+OVERLAYS_OF_JS = "(f => { const s = f.closest('.lrviz-figure'); return s ? [...s.querySelectorAll('.lrviz-overlay')] : []; })"
 
 # Where the overlay's drawing lies, against the canvas under it (CSS px, page coordinates).
 OVERLAY_GEOMETRY_JS = """(fig) => {
-    const o = (OVERLAY_OF)(fig), svg = o && o.querySelector('svg');
+    const os = (OVERLAYS_OF)(fig), o = os[os.length - 1], svg = o && o.querySelector('svg');
     const c = fig.querySelector('CANVAS_DIV canvas') || fig.querySelector('canvas');
     const r = e => { const b = e.getBoundingClientRect(); return [b.x, b.y, b.width, b.height]; };
     return svg ? {svg: r(svg), canvas: r(c), pointer_events: getComputedStyle(o).pointerEvents} : null;
-}""".replace("CANVAS_DIV", CANVAS_DIV_SEL).replace("OVERLAY_OF", OVERLAY_OF_JS)
+}""".replace("CANVAS_DIV", CANVAS_DIV_SEL).replace("OVERLAYS_OF", OVERLAYS_OF_JS)
 
 
 def overlay_geometry(figure) -> dict | None:
@@ -714,18 +715,18 @@ def overlay_geometry(figure) -> dict | None:
 FIGURE_HASH_JS = """(fig => {
     const canvas = fig.querySelector('CANVAS_DIV canvas') || fig.querySelector('canvas');
     const ctx = canvas.getContext('2d', {willReadFrequently: true});
-    const overlay = (OVERLAY_OF)(fig);
+    const overlays = (OVERLAYS_OF)(fig);
     return () => {
         const {width, height} = canvas;
         if (!width || !height) return 0;
         const d = new Uint32Array(ctx.getImageData(0, 0, width, height).data.buffer);
         let h = 2166136261;
         for (let i = 0; i < d.length; i += 3) h = Math.imul(h ^ d[i], 16777619);
-        const text = overlay ? overlay.innerHTML : '';
+        const text = overlays.map(o => o.innerHTML).join('|');
         for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
         return h >>> 0;
     };
-})""".replace("CANVAS_DIV", CANVAS_DIV_SEL).replace("OVERLAY_OF", OVERLAY_OF_JS)
+})""".replace("CANVAS_DIV", CANVAS_DIV_SEL).replace("OVERLAYS_OF", OVERLAYS_OF_JS)
 
 
 _WATCH_JS = """(fig) => {
@@ -852,11 +853,12 @@ _PAINTS_JS = """(fig) => {
             return r;
         };
     }
-    const overlay = (OVERLAY_OF)(fig);
-    if (overlay) {  // new markup in the overlay: painted in the next frame
-        w.markup = overlay.innerHTML;
-        new MutationObserver(() => {
-            const text = overlay.innerHTML;
+    const overlays = (OVERLAYS_OF)(fig);
+    const markup = () => overlays.map(o => o.innerHTML).join('|');
+    if (overlays.length) {  // new markup in an overlay: painted in the next frame
+        w.markup = markup();
+        const seen = new MutationObserver(() => {
+            const text = markup();
             if (text === w.markup) return;
             w.markup = text;
             w.marks.push(performance.now());
@@ -864,11 +866,12 @@ _PAINTS_JS = """(fig) => {
                 w.paints.push(performance.now());
                 if (w.waiter) { const f = w.waiter; w.waiter = null; f(); }
             });
-        }).observe(overlay, {childList: true, subtree: true, characterData: true});
+        });
+        for (const o of overlays) seen.observe(o, {childList: true, subtree: true, characterData: true});
     }
     document.addEventListener('keydown', () => w.keys.push(performance.now()), true);
     return [canvas.width, canvas.height];
-}""".replace("CANVAS_DIV", CANVAS_DIV_SEL).replace("OVERLAY_OF", OVERLAY_OF_JS)
+}""".replace("CANVAS_DIV", CANVAS_DIV_SEL).replace("OVERLAYS_OF", OVERLAYS_OF_JS)
 
 
 def install_paint_recorder(figure) -> tuple[int, int]:

@@ -580,7 +580,7 @@ IPYMPL_OVERLAY_SCRIPT = textwrap.dedent(r"""
 
 def test_ipympl_overlay_carries_the_moving_artists_and_the_canvas_only_the_rest():
     res = _run_ipympl(IPYMPL_OVERLAY_SCRIPT)
-    assert res["children"] == ["Canvas", "HTML"] and "lrviz-figure" in res["classes"], res
+    assert res["children"] == ["Canvas", "HTML", "HTML"] and "lrviz-figure" in res["classes"], res
     assert res["animated"] and not res["static_animated"], res
     # an axes title is the page's too, and the layout keeps room for it inside the canvas;
     # a figure's own text is not animated (savefig would leave it out), only hidden meanwhile

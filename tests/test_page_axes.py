@@ -197,7 +197,7 @@ IPYMPL_SCRIPT = textwrap.dedent(r"""
         moving.set_ydata(top * np.sin(x))
         ax.set_ylim(-top, top)
         live.refresh()
-        markups.append(live._overlay.value)
+        markups.append(live._axes_layer.value)
     limit_pngs, full_after_limits = len(pngs) - after_view, live.stats["full"]
     labels = [[t.get_text() for t in ax.get_yticklabels()]]  # matplotlib's, for the last limits
     wide = FuncFormatter(lambda v, pos: f"{v:.1f} units of something")
@@ -216,7 +216,8 @@ IPYMPL_SCRIPT = textwrap.dedent(r"""
         "last_labels": labels[0], "last_markup": markups[-1],
         "dark_in_first_png": dark(pngs[0]), "dark_saved": dark(saved), "toolbar_dark": toolbar_dark,
         "outgrown_full": outgrown_full, "left_before": left, "left_after": x0_after,
-        "wide_in_overlay": "units of something" in live._overlay.value}))
+        "wide_in_overlay": "units of something" in live._axes_layer.value,
+        "layers": [type(c).__name__ for c in live.view.children]}))
 """)
 
 
@@ -232,6 +233,7 @@ def _run_ipympl(script) -> dict:
 def test_in_an_ipympl_canvas_new_y_limits_cost_no_background_and_are_exact_at_once():
     res = _run_ipympl(IPYMPL_SCRIPT)
     assert res["animated"], res
+    assert res["layers"] == ["Canvas", "HTML", "HTML"], res  # the y-axes' layer, then the moving artists'
     assert res["after_view"] == 1 and res["dark_in_first_png"] == 0, res   # the canvas: no y labels
     assert res["limit_pngs"] == 0 and res["full_after_limits"] == res["full_after_view"], res
     assert res["held"] == 0, res                                         # nothing waits for a pause
@@ -271,3 +273,88 @@ def test_an_explorer_s_lr_changes_redraw_no_background():
     assert all(res["ok"]), res
     assert res["page"] == ["", "$f(x_t) - f^*$", "effective lr", "learning rate $\\eta_t$"], res
     assert res["full"] == 0 and res["held"] == 0 and res["pngs"] == 0 and not res["pending"], res
+
+
+def test_the_page_s_grid_and_tick_marks_are_one_path_each_where_agg_puts_them():
+    import io
+    import re
+
+    from lrviz.pictures.overlay import _PixelSVG
+
+    fig, ax = plt.subplots(figsize=(4, 3), dpi=100)
+    ax.set_ylim(0, 4)
+    ax.set_yticks([0, 1, 2, 3, 4])
+    ax.grid(True, color="#ff0000", alpha=0.5, linestyle="--")
+    ax.tick_params(axis="y", length=6, width=2)
+    fig.canvas.draw()
+    pa = PageAxis(ax)
+    renderer = _PixelSVG(*fig.canvas.get_width_height(physical=True), fig.dpi, io.StringIO())
+    pa.draw(renderer)
+    paths = re.findall(r'<path d="([^"]*)" style="([^"]*)"/>', renderer.raw.getvalue())
+    height = fig.bbox.height
+    ys = ax.transData.transform([(0, v) for v in range(5)])[:, 1]
+    grid = [(d, st) for d, st in paths if "#ff0000" in st]
+    marks = [(d, st) for d, st in paths if "#ff0000" not in st]
+    assert len(grid) == 1 and len(marks) == 1, paths
+    d, style = grid[0]
+    assert "stroke-opacity:0.5" in style and "stroke-dasharray" in style
+    starts = [tuple(map(float, m)) for m in re.findall(r"M([\d.]+) ([\d.]+)", d)]
+    # the spines over the lines at 0 and 4: left out; the others at Agg's heights (y down)
+    assert [y for _, y in starts] == pytest.approx(height - ys[1:4], abs=0.01)
+    # they start past the left spine's half width (0.8 pt), which Agg draws over them
+    assert [x for x, _ in starts] == pytest.approx([ax.bbox.x0 + 0.8 * 100 / 72 / 2] * 3, abs=0.01)
+    d, style = marks[0]
+    assert "stroke-width:2.78" in style  # 2 pt at 100 dpi
+    ends = [tuple(map(float, m)) for m in re.findall(r"[ML]([\d.]+) ([\d.]+)", d)]
+    x0 = ax.bbox.x0
+    assert len(ends) == 10 and all(abs(x - x0) < 0.01 or abs(x - (x0 - 6 * 100 / 72)) < 0.01 for x, _ in ends)
+    plt.close(fig)
+
+
+HOLD_SCRIPT = textwrap.dedent(r"""
+    import json, time
+    import numpy as np
+    import matplotlib
+    matplotlib.use("module://ipympl.backend_nbagg")
+    from lrviz.pictures.canvas import LiveFigure
+
+    live = LiveFigure((6, 4), dpi=80)
+    fig, canvas = live.figure, live.figure.canvas
+    ax = fig.subplots()
+    x = np.linspace(0, 6, 60)
+    (moving,) = ax.plot(x, np.sin(x))
+    live.dynamic = [moving]
+    canvas.syncing_data_url = False
+    canvas.send = lambda content, buffers=None: None
+    canvas.send_json = lambda content: None
+    live._defer_relayout = True                   # as in an ipympl canvas inside a kernel
+    timers = []
+    live._restart_relayout_timer = lambda: timers.append(live.relayout_wait_ms())
+    live.refresh()
+    def frame(top, idle_s):
+        live._last_done = time.monotonic() - idle_s  # the idle time before this update
+        moving.set_ydata(top * np.sin(x))
+        ax.set_ylim(-top, top)
+        live.refresh()
+        return live._axes_layer.value, live._overlay.value
+    first_axes, first_art = live._axes_layer.value, live._overlay.value
+    key_axes, key_art = frame(4.0, 1.0)           # a key press: the axes wait for the pause
+    key_timers = len(timers)
+    live._settle()                                # the pause
+    settled_axes = live._axes_layer.value
+    drag = [frame(top, 0.03) for top in (5.0, 6.0, 7.0)]   # a drag: every frame exact
+    print(json.dumps({
+        "key_axes_same": key_axes == first_axes, "key_art_new": key_art != first_art,
+        "key_timers": key_timers, "settled_new": settled_axes != first_axes and ">4<" in settled_axes,
+        "drag_axes_distinct": len({a for a, _ in drag}), "drag_last_has_6": ">6<" in drag[-1][0],
+        "limits_kept": list(ax.get_ylim()), "stats": live.stats}))
+""")
+
+
+def test_a_key_press_holds_the_page_drawn_axes_until_the_pause_a_drag_does_not():
+    res = _run_ipympl(HOLD_SCRIPT)
+    assert res["key_axes_same"] and res["key_art_new"] and res["key_timers"] == 1, res
+    assert res["settled_new"], res
+    assert res["drag_axes_distinct"] == 3 and res["drag_last_has_6"], res
+    assert res["limits_kept"] == [-7.0, 7.0], res        # the explorer's limits, untouched
+    assert res["stats"]["full"] == 1, res                 # and never a new background

@@ -80,6 +80,11 @@ RELAYOUT_DELAY_MS = 50
 RELAYOUT_MAX_MS = 200
 RELAYOUT_WINDOW = 4
 _DRAG_IDLE_S = 0.25
+# The page-drawn y-axes (lrviz.pictures.page_axes) follow every frame while the hand moves
+# (the page asks for the next value as soon as the kernel is idle: 10-90 ms between a frame
+# and the next update while a slider is dragged, ~30 ms while an arrow key is held down);
+# after a longer pause, a key press, they wait for the pause after it, as the other axes do.
+_PAGE_DRAG_IDLE_S = 0.12
 
 
 def relayout_delay_ms(idle_s) -> int:
@@ -232,6 +237,9 @@ class LiveFigure:
         # _needs_layout: their labels outgrew the layout; _page_checks: whether that can be
         # told (False when they did not fit even in a fresh layout: a new one would not help)
         self._page = {}
+        self._page_ylim = {}  # their y limits when last drawn (what the page shows)
+        self._page_stale = True  # drawn anew since (a new background, a toolbar's draw)
+        self._page_look = {}
         self._needs_layout = False
         self._page_checks = True
         self._fresh_layout = False
@@ -275,16 +283,22 @@ class LiveFigure:
         canvas.layout.grid_area = cell
         # ipympl draws its canvas 4 px inside the widget (its figure's and canvas div's 2 px margins);
         # tests/test_browser.py checks that the overlay lies exactly on it
-        self._overlay = w.HTML(layout=w.Layout(grid_area=cell, align_self="flex-start", margin="4px"))
-        self._overlay.add_class("lrviz-overlay")
+        # two layers: the page-drawn y-axes (lrviz.pictures.page_axes), and over them the moving
+        # artists; each is sent only when its markup changed
+        self._axes_layer, self._overlay = (
+            w.HTML(layout=w.Layout(grid_area=cell, align_self="flex-start", margin="4px")) for _ in range(2))
+        for layer in (self._axes_layer, self._overlay):
+            layer.add_class("lrviz-overlay")
         self._overlay_sent = None  # the background the canvas has (None: send it)
-        box = w.GridBox([canvas, self._overlay], layout=w.Layout(grid_template_columns="max-content"))
+        box = w.GridBox([canvas, self._axes_layer, self._overlay],
+                        layout=w.Layout(grid_template_columns="max-content"))
         box.add_class("lrviz-figure")
         return box
 
     def _on_draw(self, event):
         if not self._capturing:  # someone else redrew (resize, savefig): the cache is stale
             self._background = None
+            self._page_stale = True
             if self._overlay is not None and not self.figure.canvas.is_saving():
                 self._show_overlay()  # the toolbar panned or zoomed: the artists move too
 
@@ -427,6 +441,7 @@ class LiveFigure:
                     if title.get_visible() and title.get_text():
                         self._titles[title] = title.get_window_extent(renderer)
             self._needs_layout = False
+            self._page_stale = True
             self._fresh_layout = not hold_layout
             if not hold_layout:
                 self._page_checks = True
@@ -623,23 +638,30 @@ class LiveFigure:
         ``RELAYOUT_DELAY_MS`` (``settle``), so a dragged slider keeps its frame rate.
         """
         canvas = self.figure.canvas
-        held = self._hold_limits() if self._defer_relayout and not settle else None
-        if held:
-            limits = held
-            try:
+        page_held = self._hold_page_limits(settle)
+        try:
+            held = self._hold_limits() if self._defer_relayout and not settle else None
+            if held:
+                limits = held
+                try:
+                    markup = self._draw_dynamic()
+                except Exception:  # e.g. a label far outside the held limits: FreeType overflows
+                    held = None
+                finally:
+                    for ax, (xlim, ylim) in limits.items():  # the explorer's limits, untouched
+                        ax.set_xlim(xlim, emit=False, auto=None)
+                        if ylim is not None:
+                            ax.set_ylim(ylim, emit=False, auto=None)
+            if not held:
+                self._ensure_background(settle)
                 markup = self._draw_dynamic()
-            except Exception:  # e.g. a label far outside the held limits: FreeType overflows
-                held = None
-            finally:
-                for ax, (xlim, ylim) in limits.items():  # the explorer's limits, untouched
-                    ax.set_xlim(xlim, emit=False, auto=None)
-                    if ylim is not None:
-                        ax.set_ylim(ylim, emit=False, auto=None)
-        if not held:
-            self._ensure_background(settle)
-            markup = self._draw_dynamic()
-        if self._page:
-            markup = self._check_page_layout(markup, settle)
+            page_markup = None if page_held else self._page_markup()
+            if self._page and not page_held and self._check_page_layout(settle):
+                markup, page_markup = self._draw_dynamic(), self._page_markup(force=True)
+        finally:
+            for ax, ylim in page_held.items():
+                ax.set_ylim(ylim, emit=False, auto=None)
+        held = held or page_held
         # Until ipympl's view exists (syncing_data_url), a blit would store a data URL
         # the browser cannot draw (no "data:" prefix) and the figure would never show;
         # the view asks for a full draw when it connects anyway.
@@ -652,6 +674,8 @@ class LiveFigure:
                 self._overlay_sent = self._background
         if self._overlay is not None:
             self._overlay.value = _OVERLAY_CSS + markup
+            if page_markup is not None:  # unchanged markup sends nothing (traitlets)
+                self._axes_layer.value = _OVERLAY_CSS + page_markup
         # The pixels are current: a stale flag would make pyplot's post-execute hook
         # (which ipywidgets fires after every widget message) ask for a full redraw.
         self.figure.stale = False
@@ -662,25 +686,56 @@ class LiveFigure:
         if self._relayout_pending:
             self._restart_relayout_timer()
 
-    def _check_page_layout(self, markup, settle):
+    def _hold_page_limits(self, settle):
+        """After a key press (not while a slider is dragged), the page-drawn axes keep the
+        limits on screen for this frame, as the others do (``_hold_limits``): the frame is
+        the moving artists alone, and the axes follow once the updates pause. Returns
+        {axes: the new y limits} of the axes held (their held limits are set meanwhile)."""
+        if not (self._page and self._defer_relayout and not settle):
+            return {}
+        if self._idle and self._idle[-1] < _PAGE_DRAG_IDLE_S:  # a hand moving: every frame exact
+            return {}
+        held = {}
+        for ax, old in self._page_ylim.items():
+            if ax in self._page and ax.get_ylim() != old:
+                held[ax] = ax.get_ylim()
+                ax.set_ylim(old, emit=False, auto=None)
+        return held
+
+    def _page_markup(self, force=False):
+        """The page-drawn y-axes as SVG markup for the layer under the moving artists; None
+        without an overlay, or when the layer shows them as they are (their limits as last
+        drawn, no draw since). Notes the limits they are drawn at."""
+        if self._overlay is None:
+            return None
+        ylim = {ax: ax.get_ylim() for ax in self._page}
+        # what else an explorer may change between draws: the label, the locator or formatter
+        look = {ax: (ax.get_ylabel(), id(ax.yaxis.get_major_locator()), id(ax.yaxis.get_major_formatter()),
+                     id(ax.yaxis.get_minor_locator()), id(ax.yaxis.get_minor_formatter())) for ax in self._page}
+        if not (force or self._page_stale or ylim != self._page_ylim or look != self._page_look):
+            return None
+        self._page_ylim, self._page_look, self._page_stale = ylim, look, False
+        axes = {ax: (ax.get_zorder(), i) for i, ax in enumerate(self.figure.axes)}
+        shown = sorted((pa for pa in self._page.values() if pa.get_visible()),
+                       key=lambda a: (*axes.get(a.axes, (np.inf, 0)), a.get_zorder()))
+        return self._overlay_markup(shown)
+
+    def _check_page_layout(self, settle) -> bool:
         """The page-drawn axes' labels outgrew the layout: run the layout engine now, or
-        (a slider moving) once the updates pause. Returns the frame's markup."""
+        (a slider moving) once the updates pause. True when it ran (draw the frame again)."""
         fresh, self._fresh_layout = self._fresh_layout, False
         if not self._page_checks or self.figure.get_layout_engine() is None or not self._page_outgrown():
-            return markup
+            return False
         if fresh:  # even a new layout does not fit them: stop asking until the next one
             self._page_checks = False
-            return markup
+            return False
         self._needs_layout = True
         if self._defer_relayout and not settle:
             self._relayout_pending = True
-            return markup
+            return False
         self._ensure_background(settle)
-        markup = self._draw_dynamic()
         self._fresh_layout = False
-        if self._page_outgrown():
-            self._page_checks = False
-        return markup
+        return True
 
     def _draw_dynamic(self):
         """The background, then the dynamic artists in a full draw's order (into Agg; with the
@@ -691,7 +746,7 @@ class LiveFigure:
         """
         canvas = self.figure.canvas
         axes = {ax: (ax.get_zorder(), i) for i, ax in enumerate(self.figure.axes)}
-        shown = [a for a in [*self.dynamic, *self._page.values()] if a.get_visible()]
+        shown = [a for a in self.dynamic if a.get_visible()]
         shown.sort(key=lambda a: (*axes.get(a.axes, (np.inf, 0)), a.get_zorder()))
         if self._overlay is not None:  # the page draws them
             return self._overlay_markup(shown)
@@ -718,6 +773,9 @@ class LiveFigure:
         except Exception:  # a half-built figure (an explorer between fig.clear and its
             return         # new artists): the next update draws the overlay
         self._overlay.value = _OVERLAY_CSS + markup
+        page_markup = self._page_markup(force=True)
+        if page_markup is not None:
+            self._axes_layer.value = _OVERLAY_CSS + page_markup
 
     def _restart_relayout_timer(self):
         """(Re)start the single-shot timer that calls ``_settle``; settle now if none runs.

@@ -117,6 +117,8 @@ _FILE_ONLY = re.compile(r"^.*?(?=<svg)|<metadata>.*?</metadata>\s*|<defs>\s*<sty
                         re.S)
 # Text as SVG text; ids from a fixed salt (no random ones: an unchanged frame is the same string)
 _RC = {"svg.fonttype": "none", "svg.hashsalt": "lrviz"}
+# The file writer's indentation and comments: the page would parse them for nothing.
+_BETWEEN_TAGS = re.compile(r"<!--.*?-->|(?<=>)\s+(?=<)", re.S)
 _SIZE = re.compile(r'width="[^"]*" height="[^"]*"')
 
 
@@ -148,6 +150,6 @@ def svg_markup(figure, artists, css_size=None) -> str:
     finally:
         rc.update(saved)
     cw, ch = css_size if css_size is not None else (w, h)
-    body = _FILE_ONLY.sub("", out.getvalue())
+    body = _BETWEEN_TAGS.sub("", _FILE_ONLY.sub("", out.getvalue()))
     return _SIZE.sub(f'width="{cw:g}px" height="{ch:g}px" stroke-linejoin="round" stroke-linecap="butt" '
                      f'style="display:block;pointer-events:none"', body, count=1)

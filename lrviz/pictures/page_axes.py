@@ -57,47 +57,110 @@ def _bounded(cache: dict) -> dict:
     return cache
 
 
+_DIGIT = re.compile(r"\d")
+
+_TSPAN_DIGIT = re.compile(r">(\d)</tspan>")
+
+
+def _tabular_digits(prop) -> bool:
+    """Whether the font of ``prop`` gives every digit the same advance (DejaVu Sans does)."""
+    key = hash(prop)
+    if key not in _TABULAR:
+        from matplotlib.font_manager import findfont, get_font
+
+        font = get_font(findfont(prop))
+        _TABULAR[key] = len({font.load_char(ord(d)).horiAdvance for d in "0123456789"}) == 1
+    return _TABULAR[key]
+
+
+_TABULAR: dict = {}
+
+
 class _LaidOutText(Text):
     """A Text whose layout (relative to its anchor) is cached by string and style, and whose
-    SVG markup is drawn once per string and style, then moved (see :meth:`draw_into`)."""
+    SVG markup is drawn once per string and style, then moved (see :meth:`draw_into`).
+
+    A mathtext label (a log axis' ``10^{-3}``) costs two mathtext parses the first time,
+    about 10 ms; each new decade would. With digits of one width, its layout and markup are
+    those of its *probe*, the same text with digits 0, 1, 2, ... in their place (``10^{-3}``:
+    ``01^{-2}``), its digits put back in the markup: one probe serves every label of that shape.
+    """
 
     _layouts: dict = {}
     _markup: dict = {}
     _ID = re.compile(r' id="[^"]*"')
 
-    def _key(self, renderer):
-        return (type(renderer), self.get_text(), hash(self.get_fontproperties()), self.get_rotation(),
-                self.get_horizontalalignment(), self.get_verticalalignment(), self.get_rotation_mode(),
-                self._linespacing, self.get_usetex(), getattr(self, "_parse_math", True), self.figure.dpi)
+    def _probe(self):
+        """(probe text, the real digits) for a one-line mathtext label of tabular digits, else None."""
+        s = self.get_text()
+        if not (len(s) > 1 and s[0] == s[-1] == "$") or "\n" in s or self.get_usetex():
+            return None
+        digits = _DIGIT.findall(s)
+        if not 0 < len(digits) <= 10 or not _tabular_digits(self.get_fontproperties()):
+            return None
+        counter = iter("0123456789")
+        return _DIGIT.sub(lambda m: next(counter), s), digits
+
+    def _key(self, renderer, text=None):
+        return (type(renderer), self.get_text() if text is None else text, hash(self.get_fontproperties()),
+                self.get_rotation(), self.get_horizontalalignment(), self.get_verticalalignment(),
+                self.get_rotation_mode(), self._linespacing, self.get_usetex(), getattr(self, "_parse_math", True),
+                self.figure.dpi)
 
     def _get_layout(self, renderer):
-        key = self._key(renderer)
+        probe = self._probe()
+        key = self._key(renderer, probe and probe[0])
         layout = self._layouts.get(key)
         if layout is None:
-            layout = _bounded(self._layouts)[key] = super()._get_layout(renderer)
+            if probe is None:
+                layout = super()._get_layout(renderer)
+            else:
+                real = self._text
+                self._text = probe[0]
+                try:
+                    layout = super()._get_layout(renderer)
+                finally:
+                    self._text = real
+            _bounded(self._layouts)[key] = layout
+        if probe is not None:  # the line drawn is this text, not the probe's
+            bbox, info, *rest = layout
+            layout = (bbox, [(self._text, *line[1:]) for line in info], *rest)
         return layout
 
     def draw_into(self, renderer):
         """Draw into ``renderer``; into the overlay's SVG renderer, as a copy of the markup this
-        text gave the first time, translated to its anchor now (``translate(dx, -dy)``: SVG's y
-        points down). matplotlib's SVG text costs 0.2-0.5 ms a label, mostly font lookups."""
+        text (or its probe) gave the first time, translated to its anchor now (``translate(dx,
+        -dy)``: SVG's y points down). matplotlib's SVG text costs 0.2-0.5 ms a label, mostly
+        font lookups."""
         raw = getattr(renderer, "raw", None)
         if raw is None or not isinstance(raw, io.StringIO):
             self.draw(renderer)
             return
+        probe = self._probe()
         x, y = self.get_transform().transform(self.get_position())
-        key = (*self._key(renderer), self.get_color(), self.get_alpha())
+        key = (*self._key(renderer, probe and probe[0]), self.get_color(), self.get_alpha())
         hit = self._markup.get(key)
         renderer.writer.flush()
         if hit is None:
             start = raw.tell()
-            self.draw(renderer)
+            real = self._text
+            if probe is not None:
+                self._text = probe[0]
+            try:
+                self.draw(renderer)
+            finally:
+                self._text = real
             renderer.writer.flush()
             markup = self._ID.sub("", raw.getvalue()[start:])  # ids would repeat
-            _bounded(self._markup)[key] = (x, y, markup)
-            return
+            raw.seek(start)
+            raw.truncate()
+            hit = _bounded(self._markup)[key] = (x, y, markup)
         x0, y0, markup = hit
-        raw.write(f'<g transform="translate({x - x0:.2f} {y0 - y:.2f})">{markup}</g>\n')
+        if probe is not None:  # the probe's digit k is this text's k-th digit
+            digits = probe[1]
+            markup = _TSPAN_DIGIT.sub(lambda m: f">{digits[int(m.group(1))]}</tspan>", markup)
+        dx, dy = x - x0, y0 - y
+        raw.write(f'<g transform="translate({dx:.2f} {dy:.2f})">{markup}</g>' if dx or dy else markup)
 
 
 def _text_like(template: Text, figure) -> _LaidOutText:
@@ -175,6 +238,60 @@ def page_drawable(ax, dynamic=()) -> bool:
     return True
 
 
+def _svg_raw(renderer):
+    """The markup stream of the overlay's SVG renderer (lrviz.pictures.overlay), else None."""
+    raw = getattr(renderer, "raw", None)
+    return raw if isinstance(raw, io.StringIO) else None
+
+
+def _tick_stroke(mark: Line2D, dpi):
+    """The two ends (display px, from the tick's point) of a tick mark drawn as a line marker
+    (``TICKLEFT``: ``(0, 0)`` to ``(-size, 0)``), or None for another marker."""
+    from matplotlib.markers import MarkerStyle
+
+    style = MarkerStyle(mark.get_marker())
+    ends = style.get_path().transformed(style.get_transform()).vertices
+    if len(ends) != 2:
+        return None
+    size = mark.get_markersize() * dpi / 72
+    return [tuple(v) for v in ends * size]
+
+
+def _write_path(renderer, xs, ys, line: Line2D, dpi, marker=False):
+    """One SVG path through the NaN-separated runs of ``xs, ys`` (display px), stroked as
+    ``line`` strokes (``marker``: as its marker edges), written straight into the markup: a
+    Line2D costs 0.5 ms a draw, this a tenth of that.
+
+    Styles: width ``lw * dpi / 72`` px, colour and alpha of the line, its dash pattern
+    (``line._dash_pattern``, in points) times ``dpi / 72``; y flips (``height - y``).
+    """
+    from matplotlib.colors import to_hex, to_rgba
+
+    height = renderer.height
+    parts, pen = [], False
+    for x, y in zip(xs, ys):
+        if not (np.isfinite(x) and np.isfinite(y)):
+            pen = False
+            continue
+        parts.append(f"{'L' if pen else 'M'}{x:.2f} {height - y:.2f}")
+        pen = True
+    if not parts:
+        return
+    color = line.get_markeredgecolor() if marker else line.get_color()
+    rgba = to_rgba(color, line.get_alpha())
+    width = (line.get_markeredgewidth() if marker else line.get_linewidth()) * dpi / 72
+    style = f"fill:none;stroke:{to_hex(rgba)};stroke-width:{width:.3g}"
+    if rgba[3] < 1:
+        style += f";stroke-opacity:{rgba[3]:.3g}"
+    offset, dashes = getattr(line, "_dash_pattern", (None, None))
+    if not marker and dashes:
+        style += ";stroke-dasharray:" + ",".join(f"{d * dpi / 72:.3g}" for d in dashes)
+        if offset:
+            style += f";stroke-dashoffset:{offset * dpi / 72:.3g}"
+    renderer.writer.flush()
+    _svg_raw(renderer).write(f'<path d="{"".join(parts)}" style="{style}"/>\n')
+
+
 class PageAxis:
     """The y-axis of ``ax`` as an artist-like object for :func:`lrviz.pictures.overlay.svg_markup`.
 
@@ -190,6 +307,7 @@ class PageAxis:
         self.extent = None
         self._avoid = []  # display boxes of the axes' legends, where grid lines stop
         self._lines = {}  # (which, part) -> (the template's style, a Line2D styled so)
+        self._majors = None  # the major locator's values at the last draw
 
     # the artist protocol svg_markup and LiveFigure use
     def get_visible(self) -> bool:
@@ -215,19 +333,40 @@ class PageAxis:
             have = self._lines[key] = (style, _line_like(template, self.axes.get_figure()))
         return have[1]
 
-    def _ticks(self, which):
-        """(values, labels) of the major or minor ticks inside the view interval."""
+    def _ticks(self, which, major_locs=None):
+        """(values, labels) of the major or minor ticks inside the view interval.
+
+        As ``Axis._update_ticks`` has them: the locator's values (minor ones less those within
+        ``1e-5 (hi - lo)`` of a major one, in the scale's coordinates: ``get_minorticklocs``),
+        the formatter told every value (``set_locs``), but only those in view formatted (a log
+        axis has dozens of minor ticks, most far outside). ``major_locs``: the major values,
+        so that the major locator runs once.
+        """
         axis = self.axis
-        ticker = axis.major if which == "major" else axis.minor
-        locs = np.asarray(axis.get_majorticklocs() if which == "major" else axis.get_minorticklocs(), float)
-        labels = ticker.formatter.format_ticks(locs) if locs.size else []
-        lo, hi = sorted(axis.get_view_interval())
         scale = axis.get_transform()
-        (a, b), t = scale.transform([lo, hi]), scale.transform(locs) if locs.size else np.empty(0)
+        lo, hi = sorted(axis.get_view_interval())
+        a, b = scale.transform([lo, hi])
+        if which == "major":
+            ticker, locs = axis.major, np.asarray(axis.major.locator(), float)
+            self._majors = locs  # every major value, in view or not
+        else:
+            ticker, locs = axis.minor, np.asarray(axis.minor.locator(), float)
+            if axis.remove_overlapping_locs and locs.size:
+                if major_locs is None:
+                    major_locs = np.asarray(axis.major.locator(), float)
+                tol = (b - a) * 1e-5
+                close = np.isclose(scale.transform(locs)[:, None], scale.transform(major_locs)[None, :],
+                                   atol=tol, rtol=0).any(axis=1)
+                locs = locs[~close]
+        if not locs.size:
+            return locs, []
         slack = (b - a) * _RTOL
         with np.errstate(invalid="ignore"):
+            t = scale.transform(locs)
             inside = (t >= a - slack) & (t <= b + slack)
-        return locs[inside], [s for s, ok in zip(labels, inside) if ok]
+        formatter = ticker.formatter
+        formatter.set_locs(locs)
+        return locs[inside], [formatter(v, i) for i, v in enumerate(locs) if inside[i]]
 
     def _grid_segments(self, ys, x0, x1):
         """x and y (display px) of horizontal grid segments from x0 to x1, NaN-separated, gaps at
@@ -267,6 +406,7 @@ class PageAxis:
         """Draw the axis into ``renderer`` (any matplotlib renderer) as ``Axis.draw`` would."""
         axis, ax, fig = self.axis, self.axes, self.axes.get_figure()
         side = axis.get_label_position()
+        major_locs = None
         boxes = []
         reach = [0.0]  # how far drawn tick marks reach out of the axes (px), as the spine's extent has it
         to_px = ax.get_yaxis_transform()
@@ -277,7 +417,9 @@ class PageAxis:
             mark, label = _parts(tick, side)
             if not (mark.get_visible() or tick.gridline.get_visible() or label.get_visible()):
                 continue
-            locs, labels = self._ticks(which)
+            locs, labels = self._ticks(which, major_locs)
+            if which == "major":
+                major_locs = self._majors
             if not locs.size:
                 continue
             if tick.gridline.get_visible():
@@ -286,17 +428,31 @@ class PageAxis:
                 # a grid line on a top or bottom spine is (mostly) under it: Agg draws the spine over
                 for edge, half in (cover[k] for k in ("bottom", "top") if k in cover):
                     ys = ys[np.abs(ys - edge) > half]
-                xs, yv = self._grid_segments(ys, ax.bbox.x0, ax.bbox.x1)
-                grid = self._line((which, "grid"), tick.gridline)
-                grid.set_transform(_IDENTITY)
-                grid.set_clip_box(self._grid_clip(cover))
-                grid.set_data(xs, yv)
-                grid.draw(renderer)
-            if mark.get_visible():
+                clip = self._grid_clip(cover)
+                if _svg_raw(renderer) is not None:  # the page's markup: one path, written here
+                    ys = ys[(ys >= clip.y0) & (ys <= clip.y1)]
+                    xs, yv = self._grid_segments(ys, clip.x0, clip.x1)
+                    _write_path(renderer, xs, yv, tick.gridline, fig.dpi)
+                else:
+                    xs, yv = self._grid_segments(ys, ax.bbox.x0, ax.bbox.x1)
+                    grid = self._line((which, "grid"), tick.gridline)
+                    grid.set_transform(_IDENTITY)
+                    grid.set_clip_box(clip)
+                    grid.set_data(xs, yv)
+                    grid.draw(renderer)
+            if mark.get_visible() and mark.get_markersize() > 0:  # size 0 draws nothing
                 reach.append({"out": 1.0, "in": 0.0}.get(tick._tickdir, 0.5) * tick._size * fig.dpi / 72)
-                marks = self._line((which, "marks"), mark)
-                marks.set_data(np.full_like(locs, mark.get_xdata()[0]), locs)
-                marks.draw(renderer)
+                at = mark.get_transform().transform(np.column_stack([np.full_like(locs, mark.get_xdata()[0]), locs]))
+                stroke = _tick_stroke(mark, fig.dpi) if _svg_raw(renderer) is not None else None
+                if stroke is not None:
+                    (ax0, ay0), (ax1, ay1) = stroke
+                    xs = np.column_stack([at[:, 0] + ax0, at[:, 0] + ax1, np.full(len(at), np.nan)]).ravel()
+                    yv = np.column_stack([at[:, 1] + ay0, at[:, 1] + ay1, np.full(len(at), np.nan)]).ravel()
+                    _write_path(renderer, xs, yv, mark, fig.dpi, marker=True)
+                else:
+                    marks = self._line((which, "marks"), mark)
+                    marks.set_data(np.full_like(locs, mark.get_xdata()[0]), locs)
+                    marks.draw(renderer)
             if label.get_visible():
                 text = _text_like(label, fig)
                 x = label.get_position()[0]
