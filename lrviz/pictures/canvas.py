@@ -19,6 +19,14 @@ What keeps a slider smooth (measured in ``benchmarks/browser_latency.py``):
   no Agg frame, no PNG to encode, send, decode and paint (25-34 ms in the kernel and 15-26 ms
   in the page for an explorer figure before).
 
+- **The page draws the y-axes whose limits move (live canvas only).** An lr change moves
+  the y limits of the loss, lr and look-inside panels. Where an axes holds nothing else
+  that moves with its y limits, its y-axis (ticks, grid, labels) is drawn by
+  :mod:`lrviz.pictures.page_axes` into a layer of its own under the moving artists
+  (4-6 ms for four axes), and left out of Agg's background: new y limits cost no
+  background and no PNG. While the hand moves every frame draws them; after a key press
+  they wait for the pause as other new limits do (the frame is then the moving artists
+  alone). Labels that outgrow the layout run the layout engine, after the pause.
 - **New limits keep the layout.** A full draw of an explorer figure costs 250-350 ms in
   the classroom style, half of it constrained layout. When only axis limits moved and the
   moved axes' new labels still fit (inside the figure, off every other axes' box),
