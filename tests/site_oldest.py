@@ -28,6 +28,7 @@ TESTS = [
     "tests/test_linear.py",   # the engine
     "tests/test_widgets.py",  # one explorer, in Agg and in a real kernel
     "tests/test_canvas.py",   # the live canvas: blits, held layouts on matplotlib 3.8's engine
+    "tests/test_page_axes.py",  # the y-axes the page draws, from matplotlib 3.8's tickers and text
 ]  # fmt: skip
 
 

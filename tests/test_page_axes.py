@@ -1,8 +1,4 @@
 """lrviz.pictures.page_axes: y-axes drawn by the page, as matplotlib's Axis.draw draws them."""
-import importlib.util
-import json
-import subprocess
-import sys
 import textwrap
 
 import matplotlib
@@ -16,6 +12,7 @@ from hypothesis import given, settings, strategies as st  # noqa: E402
 
 import lrviz  # noqa: E402
 from lrviz.pictures.page_axes import PageAxis, page_drawable  # noqa: E402
+from test_canvas import _run_ipympl  # noqa: E402  (a fresh Python with ipympl as the backend)
 
 # the explorers of notebooks 00, 03, 07 and 10 (benchmarks/overlay_pixels.py has them too)
 CASES = {
@@ -219,15 +216,6 @@ IPYMPL_SCRIPT = textwrap.dedent(r"""
         "wide_in_overlay": "units of something" in live._axes_layer.value,
         "layers": [type(c).__name__ for c in live.view.children]}))
 """)
-
-
-def _run_ipympl(script) -> dict:
-    """Run ``script`` in a fresh Python with ipympl as the backend; the JSON it prints last."""
-    if importlib.util.find_spec("ipympl") is None:
-        pytest.skip("ipympl is not installed")
-    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
-    assert out.returncode == 0, out.stderr[-3000:]
-    return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def test_in_an_ipympl_canvas_new_y_limits_cost_no_background_and_are_exact_at_once():

@@ -433,10 +433,12 @@ class PageAxis:
                     ys = ys[(ys >= clip.y0) & (ys <= clip.y1)]
                     xs, yv = self._grid_segments(ys, clip.x0, clip.x1)
                     _write_path(renderer, xs, yv, tick.gridline, fig.dpi)
-                else:
-                    xs, yv = self._grid_segments(ys, ax.bbox.x0, ax.bbox.x1)
+                else:  # the same geometry as a Line2D (butt ends, as the page's path)
+                    xs, yv = self._grid_segments(ys, clip.x0, clip.x1)
                     grid = self._line((which, "grid"), tick.gridline)
                     grid.set_transform(_IDENTITY)
+                    grid.set_solid_capstyle("butt")
+                    grid.set_dash_capstyle("butt")
                     grid.set_clip_box(clip)
                     grid.set_data(xs, yv)
                     grid.draw(renderer)
