@@ -1,4 +1,4 @@
-"""A y-axis drawn by the page: ticks, grid, tick labels and axis label as SVG, in ~1 ms.
+"""A y-axis drawn by the page: ticks, grid, tick labels and axis label as SVG, 1-1.5 ms an axis.
 
 When the learning rate changes, the explorers' loss, lr and step-size panels get new y
 limits. Drawn by Agg, new limits cost a new background (matplotlib's ``Axis.draw`` for the
@@ -26,8 +26,7 @@ sits), which is most of what makes this fast: matplotlib lays each tick label ou
 times per draw.
 
 :func:`page_drawable` says which axes qualify: a y-axis on one side (a twin's on the right),
-linear or log, not shared,
-in an axes whose other children do not move with the y limits (the moving artists
+linear or log, not shared, in an axes whose other children do not move with the y limits (the moving artists
 excepted: the page draws those too).
 """
 from __future__ import annotations
@@ -58,8 +57,8 @@ def _bounded(cache: dict) -> dict:
 
 
 _DIGIT = re.compile(r"\d")
-
 _TSPAN_DIGIT = re.compile(r">(\d)</tspan>")
+_TABULAR: dict = {}  # font properties' hash -> whether its digits share one advance
 
 
 def _tabular_digits(prop) -> bool:
@@ -72,8 +71,6 @@ def _tabular_digits(prop) -> bool:
         _TABULAR[key] = len({font.load_char(ord(d)).horiAdvance for d in "0123456789"}) == 1
     return _TABULAR[key]
 
-
-_TABULAR: dict = {}
 
 
 class _LaidOutText(Text):
@@ -220,7 +217,7 @@ def page_drawable(ax, dynamic=()) -> bool:
     if not axis._autolabelpos or len(ax.get_figure()._align_label_groups["y"].get_siblings(ax)) > 1:
         return False
     for ticks in (axis.get_major_ticks(1), axis.get_minor_ticks(1)):
-        (mark, label), (other_mark, other_label) = _parts(ticks[0], side), _parts(ticks[0], _OTHER[side])
+        label, (other_mark, other_label) = _parts(ticks[0], side)[1], _parts(ticks[0], _OTHER[side])
         if other_mark.get_visible() or other_label.get_visible() or label.get_rotation() != 0:
             return False
     spine = ax.spines.get(side)
