@@ -147,3 +147,26 @@ def test_a_linear_axis_of_nonnegative_data_starts_at_zero_at_the_lowest(sticky):
     curves._fit_ylim(ax, "lrviz-loss", False)
     assert ax.get_ylim()[0] < -3.0
     plt.close(fig)
+
+
+@pytest.mark.parametrize("sticky", [False, True])
+@pytest.mark.parametrize("lo", [0.0, 5e-324, 1e-310, 1e-200])
+def test_a_loss_that_reaches_exactly_zero_keeps_a_positive_log_floor(strict, sticky, lo):
+    # sgd on scaled_parabola at lr 0.0891 for 300 steps converges to a loss of exactly 0 via
+    # subnormals; the slack below them, in decades, underflowed to a lower limit of 0 and
+    # matplotlib's "non-positive ylim" warning rejected a good lr in the explorer
+    fig, ax = _axes("log")
+    ax.set_ylim(1e-3, 10.0)
+    curves._set_ylim(ax, lo, 11.25, sticky)
+    bottom, top = ax.get_ylim()
+    assert bottom >= curves.LOG_FLOOR and top >= 11.25
+    fig.canvas.draw()
+    plt.close(fig)
+
+
+def test_explorer_takes_an_lr_whose_loss_underflows_to_zero(strict):
+    ex = lrviz.explore("scaled_parabola", optimizer="sgd", lr=0.07943282347242814, steps=300)
+    assert ex.update(lr=0.08912509381337468), ex.message
+    assert ex.trajectory.loss.min() == 0.0 and ex.trajectory.diverged_at is None
+    ex.figure.canvas.draw()
+    plt.close("all")

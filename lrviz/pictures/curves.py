@@ -62,6 +62,11 @@ def _floor(y, log):
 Y_CAP = 1e100
 
 
+#: The smallest lower y-limit a log axis takes (see _set_ylim): a run that converges to an
+#: exactly-zero loss leaves subnormal values whose slack below, in decades, underflows to 0.
+LOG_FLOOR = 1 / Y_CAP
+
+
 #: The fewest decades a log y-axis spans (see _set_ylim).
 MIN_LOG_DECADES = 2.1
 
@@ -84,8 +89,13 @@ def _set_ylim(ax, lo, hi, sticky=False):
     lo, hi = (float(v) for v in np.clip([lo, hi], -Y_CAP, Y_CAP))
     if not lo < hi and abs(hi) >= Y_CAP:  # the whole range lies past the cap
         lo, hi = (hi * 1e-3, hi) if ax.get_yscale() == "log" else (hi / 2, hi) if hi > 0 else (lo, lo / 2)
-    if ax.get_yscale() == "log" and not lo > 0:  # (log axes cannot show 0 or below)
+    log = ax.get_yscale() == "log"
+    if log and not lo > 0:  # (log axes cannot show 0 or below)
         lo = hi * 1e-3 if hi > 0 else 1e-16
+    if log:
+        lo = max(lo, LOG_FLOOR)
+        if not hi > lo:  # all the data lie below the floor
+            hi = lo * 10 ** MIN_LOG_DECADES
     if ax.get_yscale() == "log" and 0 < lo < hi and np.log10(hi / lo) < MIN_LOG_DECADES:
         grow = 10 ** ((MIN_LOG_DECADES - np.log10(hi / lo)) / 2)
         lo, hi = lo / grow, min(hi * grow, Y_CAP)
@@ -98,6 +108,8 @@ def _set_ylim(ax, lo, hi, sticky=False):
         bottom = a if (lo == 0 and ax.get_yscale() == "linear") else a - slack  # lr axes start at 0
         with np.errstate(over="ignore"):  # slack above a diverged run's 1e300 loss: cap it
             lo, hi = np.clip(t.inverted().transform([bottom, b + slack]), -Y_CAP, Y_CAP)
+        if log:
+            lo = max(lo, LOG_FLOOR)
     ax.set_ylim(float(lo), float(hi))
 
 
