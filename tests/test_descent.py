@@ -58,6 +58,49 @@ def test_a_batch_of_learning_rates_equals_running_each_alone(opt):
             np.testing.assert_array_equal(batch.state[k][i], alone.state[k])
 
 
+def _same_record(a, b):
+    for name in ("x", "loss", "grad", "lr"):
+        got, want = getattr(a, name), getattr(b, name)
+        assert got.shape == want.shape and np.array_equal(got, want, equal_nan=True), name
+    assert a.state.keys() == b.state.keys()
+    for k in a.state:
+        assert np.array_equal(a.state[k], b.state[k], equal_nan=True), k
+    assert a.diverged_at == b.diverged_at and a.batched == b.batched == False  # noqa: E712
+    assert a.optimizer.name == b.optimizer.name and a.optimizer.convention == b.optimizer.convention
+    assert a.optimizer.hyperparams == b.optimizer.hyperparams
+    assert a.surface is b.surface and a.noise == b.noise and a.seed == b.seed
+
+
+@settings(max_examples=40, deadline=None, derandomize=True, database=None)
+@given(opt=st.sampled_from(lrviz.OPTIMIZERS), convention=st.sampled_from(["torch", "keras"]),
+       surface=st.sampled_from(["rosenbrock", "himmelblau", "valley", "quartic", "double_well"]),
+       lrs=st.lists(st.floats(1e-4, 3.0), min_size=2, max_size=6), steps=st.integers(0, 60),
+       noise=st.sampled_from([0.0, 0.5]), seed=st.integers(0, 3))
+def test_one_run_of_a_batch_is_the_run_descend_gives_alone(opt, convention, surface, lrs, steps, noise, seed):
+    # lrs up to 3 make some runs overflow: those are held at their last finite point alike
+    o = lrviz.optimizer(opt, convention)
+    batch = descend(surface, o, lr=lrs, steps=steps, noise=noise, seed=seed)
+    for i, lr in enumerate(lrs):
+        _same_record(batch.run(i), descend(surface, o, lr=lr, steps=steps, noise=noise, seed=seed))
+
+
+def test_one_run_of_a_batch_of_starts_keeps_the_optimizer_s_lr():
+    starts = np.array([[-1.5, 2.0], [0.0, 0.0]])
+    batch = descend("himmelblau", optimizer("adam", lr=0.05), x0=starts, steps=20)
+    _same_record(batch.run(1), descend("himmelblau", optimizer("adam", lr=0.05), x0=starts[1], steps=20))
+    assert batch.run(1).optimizer.hyperparams["lr"] == 0.05
+
+
+def test_choosing_a_run_names_what_is_allowed():
+    batch = descend("bowl", "sgd", lr=[0.1, 0.2], steps=3)
+    with pytest.raises(ValueError, match=r"Invalid run: 2 \(must be an integer in 0\.\.1\)"):
+        batch.run(2)
+    with pytest.raises(TypeError, match="Invalid run: 1.0"):
+        batch.run(1.0)
+    with pytest.raises(TypeError, match="a single run"):
+        descend("bowl", "sgd", lr=0.1, steps=3).run(0)
+
+
 def test_a_batch_of_starts_equals_running_each_alone_and_shares_noise():
     starts = np.array([[-1.5, 2.0], [0.0, 0.0], [1.2, -0.5]])
     batch = descend("himmelblau", "momentum", x0=starts, lr=1e-3, steps=50, noise=0.3, seed=4)

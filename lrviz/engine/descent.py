@@ -12,7 +12,7 @@ start points) go through one numpy computation, step by step.
 from __future__ import annotations
 
 import numbers
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -81,6 +81,25 @@ class Trajectory:
     def final_loss(self):
         """The loss at the last point of each run."""
         return self.loss[..., -1]
+
+    def run(self, i: int) -> "Trajectory":
+        """Run ``i`` of a batch as a single run: the record :func:`descend` gives for that
+        lr and start alone, number for number (every run of a batch sees the same noise,
+        and numpy's elementwise arithmetic does not depend on how many runs it carries).
+        Its optimizer records that run's lr."""
+        if not self.batched:
+            V.fail("run", i, "a single run has no runs to choose from; this is one", TypeError)
+        if isinstance(i, (bool, np.bool_)) or not isinstance(i, numbers.Integral):
+            V.fail("run", i, f"must be an integer in 0..{self.runs - 1}", TypeError)
+        if not 0 <= i < self.runs:
+            V.fail("run", i, f"must be an integer in 0..{self.runs - 1}")
+        opt, lr = self.optimizer, self.optimizer.hyperparams["lr"]
+        if np.ndim(lr) == 1 and opt.name in OPTIMIZERS:
+            opt = _make_optimizer(opt, lr=float(lr[i]))
+        at = int(np.asarray(self.diverged_at)[i])
+        return replace(self, x=self.x[i].copy(), loss=self.loss[i].copy(), grad=self.grad[i].copy(),
+                       lr=self.lr[i].copy(), state={k: v[i].copy() for k, v in self.state.items()},
+                       diverged_at=None if at < 0 else at, optimizer=opt, batched=False)
 
     def derived(self) -> dict:
         """Optimizer-specific views of the state history (bias-corrected moments,
