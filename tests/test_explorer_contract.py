@@ -30,6 +30,8 @@ import lrviz  # noqa: E402
 from lrviz import generalization as gen, nets, pbt  # noqa: E402
 from lrviz.engine.analysis import TUNING_GRID  # noqa: E402
 from lrviz.engine.optimizers import controls as hyper_controls  # noqa: E402  (the engine's slider specs)
+from lrviz.explorers.explorer import LR_SLIDER  # noqa: E402
+from lrviz.explorers.slider_keys import key_press_values  # noqa: E402
 
 # No shrinking: an explorer update costs milliseconds, and shrinking a long sequence can take
 # minutes; a failure still prints the sequence that broke the contract.
@@ -109,9 +111,17 @@ def _shows(ex, expected):
 
 
 def _same_run(traj, fresh):
-    np.testing.assert_array_equal(traj.x, fresh.x)
-    np.testing.assert_array_equal(traj.lr, fresh.lr)
+    """Number for number (a run computed ahead, in a batch, included), and the same record."""
+    for name in ("x", "loss", "grad", "lr"):
+        np.testing.assert_array_equal(getattr(traj, name), getattr(fresh, name), err_msg=name)
+    assert traj.state.keys() == fresh.state.keys()
+    for k in fresh.state:
+        np.testing.assert_array_equal(traj.state[k], fresh.state[k], err_msg=k)
+    assert traj.diverged_at == fresh.diverged_at and not traj.batched
     assert traj.optimizer.name == fresh.optimizer.name
+    def shown(hp):  # a schedule compares by what it is (each run builds its own)
+        return {k: repr(v) if callable(v) else v for k, v in hp.items()}
+    assert shown(traj.optimizer.hyperparams) == shown(fresh.optimizer.hyperparams)
 
 
 # ---------------------------------------------------------------- the runs, written from the params
@@ -318,6 +328,9 @@ EXPLORER = dict(
     combos=[_surface_and_start(), _optimizer_and_hyper(),
             st.builds(lambda e, y: {"expression": e, "y": y}, st.just("(x - 1)**2 + 3*(y + 2)**2"),
                       st.floats(-2, 2))],
+    # one arrow key on the lr slider, alone (as a student presses it): the lr the page sends,
+    # which explore has usually computed ahead
+    presses=st.sampled_from([1, -1]).map(lambda d: {"press": d}),
 )
 RACE = dict(
     good=dict(lr=st.floats(1e-4, 0.1), steps=st.integers(1, 30), surface=st.sampled_from(SURFACES_2D),
@@ -381,9 +394,11 @@ def _updates(spec):
     bad = st.tuples(_tag(GOOD, _some(spec["good"], 0, 2)), _tag(BAD, _some(spec["bad"], 1, 1))).map(
         lambda gb: {**{k: v for k, v in gb[0].items() if k not in gb[1]}, **gb[1]})
     kinds = [good, good, good, bad, bad] + [_tag(GOOD, c) for c in spec["combos"]] * 2
+    if "presses" in spec:
+        kinds += [_tag(GOOD, spec["presses"])] * 3
     if spec["maybe"]:
         kinds.append(_tag(MAYBE, _some(spec["maybe"], 1, 2)))
-    return st.lists(st.one_of(*kinds), min_size=1, max_size=5)
+    return st.lists(st.one_of(*kinds), min_size=1, max_size=6 if "presses" in spec else 5)
 
 
 # ---------------------------------------------------------------- the property
@@ -425,6 +440,16 @@ def _explorer(kind):
     return _EXPLORERS[kind][0]
 
 
+def _pressed(ex, changes):
+    """``press=+1 / -1`` as the lr the slider sends after that arrow key (explore computes it ahead)."""
+    changes = dict(changes)
+    direction, lr = changes.pop("press"), ex.params["lr"]
+    ahead = [v for v in key_press_values(lr, **LR_SLIDER) if (v - lr) * direction > 0.05 * lr]
+    if ahead:
+        changes["lr"] = ahead[0]
+    return changes
+
+
 def _run(kind, check, sequence):
     ex = _explorer(kind)
     with warnings.catch_warnings():
@@ -433,6 +458,8 @@ def _run(kind, check, sequence):
         for tagged in sequence:
             kinds = {k for k, _ in tagged.values()}
             changes = {name: value for name, (_, value) in tagged.items()}
+            if "press" in changes:
+                changes = _pressed(ex, changes)
             before, old = _snapshot(ex), ex.params
             ok = ex.update(**changes)
             if ok:

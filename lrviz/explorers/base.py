@@ -152,6 +152,10 @@ class BaseExplorer:
        a slider's min/max clamp cannot re-enter ``update``. The frame slider spans
        ``_frames_max()``.
     7. *render*: ``_render()`` moves the existing artists (``set_data``) and refreshes.
+    8. *prepare*: once the frame is out, ``_prepare_next()`` may compute what the next
+       update is likely to ask for (``explore`` computes the runs one key press of its lr
+       slider away). It changes nothing on screen, and what fails in it is dropped: the
+       next update computes as usual.
 
     All steps run with every warning raised as an error, except a library's
     DeprecationWarning / FutureWarning (they say nothing about this run, and another
@@ -264,6 +268,7 @@ class BaseExplorer:
         finally:
             self._busy = False
         self._show_message("")
+        self._prepare_next()
         return True
 
     def _rollback(self, stage, params, result, frame, limits):
@@ -303,6 +308,9 @@ class BaseExplorer:
 
     def _compute(self, p):
         raise NotImplementedError
+
+    def _prepare_next(self):
+        """After a good update, with its frame out: get ready for the next one (default: nothing)."""
 
     def _figure_key(self):
         """What the figure's panels depend on (compared after each commit); None: fixed panels."""

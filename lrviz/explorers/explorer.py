@@ -7,6 +7,7 @@ message shows beside the controls, the last good figure stays, and the explorer 
 from __future__ import annotations
 
 import functools
+import warnings
 
 from ..engine import analysis
 from ..engine import validate as V
@@ -15,14 +16,18 @@ from ..engine.optimizers import CONVENTIONS, OPTIMIZERS, optimizer as make_optim
 from ..engine.schedules import schedule as make_schedule
 from ..engine.surfaces import SURFACES, Surface, surface as lookup_surface
 from ..pictures import plotting
-from .base import (SCHEDULE_CHOICES, BaseExplorer, _wide, all_hyper_controls, control_values, from_controls,
-                   hyper_controls, schedule_kwargs, slider)
+from .base import (SCHEDULE_CHOICES, BaseExplorer, _warnings_as_errors, _wide, all_hyper_controls, control_values,
+                   from_controls, hyper_controls, schedule_kwargs, slider)
+from .slider_keys import key_press_values
 
 __all__ = ["Explorer", "explore", "readout"]
 
 # The order of the parameters update() accepts, as listed in messages.
 _NAMES = ("surface", "expression", "optimizer", "lr", "steps", "x0", "x", "y", "noise", "seed", "schedule",
           "period", "gamma", "tol", "convention")
+
+# The lr slider (a FloatLogSlider: exponents of 10). Its key presses are computed ahead.
+LR_SLIDER = dict(lo=-5, hi=1, step=0.05)
 
 
 @functools.lru_cache(maxsize=None)
@@ -52,6 +57,8 @@ class Explorer(BaseExplorer):
                  noise=0.0, seed=0, schedule="constant", period=None, gamma=0.5, tol=1e-6, convention="torch",
                  **hyper):
         super().__init__()
+        self._ahead = None  # (params, lrs, batch): runs one key press of the lr slider away
+        self._next_from = None  # the params to look ahead from once the frame is out
         s = surface if isinstance(surface, Surface) else lookup_surface(surface)
         name = make_optimizer(optimizer).name
         if lr is None:
@@ -135,13 +142,59 @@ class Explorer(BaseExplorer):
         return from_controls(p["optimizer"], values, p["convention"], **fixed)
 
     def _compute(self, p):
-        lr = p["lr"]
+        """The run for ``p``. With a constant lr, the runs the lr slider sends one arrow key
+        away are computed in the same batched descent and kept: a key press then finds its
+        run ready (a batch of a few 2-D runs costs about what one does: numpy's per-call
+        overhead, not the arithmetic, is a step's cost), and once its frame is out
+        ``_prepare_next`` computes the runs one more press away. Each run of a batch is, number
+        for number, the run ``descend`` gives alone (``Trajectory.run``)."""
+        lr, args = p["lr"], dict(x0=p["x0"], steps=p["steps"], noise=p["noise"], seed=p["seed"])
+        self._next_from = None
         if p["schedule"] != "constant":
             lr = make_schedule(p["schedule"], lr=lr, **schedule_kwargs(p["schedule"], p["period"], p["gamma"],
                                                                       p["steps"]))
+        else:
+            run = self._run_ahead(p)
+            if run is not None:
+                self._next_from = p
+                return run
+            try:
+                return self._batch_ahead(p).run(0)
+            except Exception:  # a neighbour's run failed or warned: this lr alone decides
+                self._ahead = None
         # the optimizer carries the lr actually used, so trajectory.optimizer reads true
-        return descend(p["surface"], self._optimizer(p, lr), x0=p["x0"], steps=p["steps"], noise=p["noise"],
-                       seed=p["seed"])
+        return descend(p["surface"], self._optimizer(p, lr), **args)
+
+    def _batch_ahead(self, p):
+        """One descent of ``p`` at its lr and at the lrs one key press away; kept in ``_ahead``."""
+        self._ahead = None
+        lrs = (p["lr"], *key_press_values(p["lr"], **LR_SLIDER))
+        batch = descend(p["surface"], self._optimizer(p), lr=list(lrs), x0=p["x0"], steps=p["steps"],
+                        noise=p["noise"], seed=p["seed"])
+        self._ahead = (p, lrs, batch)
+        return batch
+
+    def _run_ahead(self, p):
+        """The run for ``p`` if it was computed ahead (the same params but the lr), else None."""
+        if self._ahead is None:
+            return None
+        q, lrs, batch = self._ahead
+        if p["lr"] not in lrs or p.keys() != q.keys():
+            return None
+        if any(p[k] is not q[k] if k == "surface" else p[k] != q[k] for k in p if k != "lr"):
+            return None
+        return batch.run(lrs.index(p["lr"]))
+
+    def _prepare_next(self):
+        p, self._next_from = self._next_from, None
+        if p is None:
+            return
+        with warnings.catch_warnings():
+            _warnings_as_errors()  # a batch that warns is not kept: its lrs are computed when asked
+            try:
+                self._batch_ahead(p)
+            except Exception:
+                self._ahead = None
 
     def _figure_key(self):
         return (self.params["surface"], self.params["optimizer"], tuple(self.trajectory.state))
@@ -158,7 +211,8 @@ class Explorer(BaseExplorer):
         c["expression"] = w.Text(placeholder="your own: x**4 - 3*x**2 + x", description="f(x, y) =", layout=_wide(),
                                  continuous_update=False)
         c["optimizer"] = w.Dropdown(options=list(OPTIMIZERS), description="optimizer", layout=_wide())
-        c["lr"] = w.FloatLogSlider(min=-5, max=1, step=0.05, description="lr", readout_format=".2e", layout=_wide())
+        c["lr"] = w.FloatLogSlider(min=LR_SLIDER["lo"], max=LR_SLIDER["hi"], step=LR_SLIDER["step"], description="lr",
+                                   readout_format=".2e", layout=_wide())
         self._hyper_names = []
         for key, spec in all_hyper_controls().items():  # one slider per control name, its spec from the engine
             if spec.get("kind", "float") != "bool":
