@@ -132,8 +132,16 @@ def _timed(name, fn):
     return wrapper
 try:
     from lrviz.pictures import canvas as _C
-    for _n in ("_capture", "_redraw_axes", "_blit"):
+    for _n in ("_capture", "_redraw_axes", "_blit", "_draw_dynamic", "_page_markup"):
         setattr(_C.LiveFigure, _n, _timed(_n, getattr(_C.LiveFigure, _n)))
+    from lrviz.explorers.base import BaseExplorer as _BE
+    _kinds = [_BE]
+    while _kinds:  # every explorer's own _compute: the layers below (descend, training)
+        _cls = _kinds.pop()
+        _kinds += _cls.__subclasses__()
+        for _n, _label in (("_compute", "compute"), ("_prepare_next", "ahead")):
+            if _n in vars(_cls):
+                setattr(_cls, _n, _timed(_label, vars(_cls)[_n]))
     _C._diff_image = _timed("diff_image", _C._diff_image)
     _settle = _C.LiveFigure._settle
     def _settle_traced(self):  # the relayout timer: its own line (no widget message)
@@ -330,11 +338,14 @@ def key_breakdown(r: dict, trace: Path) -> dict | None:
     """Where a key press's time goes: page times (``--json`` raw) lined up with the kernel trace.
 
     Per press, ms: ``to kernel`` (keydown -> the kernel receives the slider's update), ``kernel``
-    (handling it; for the bare figure also its draw request), ``of which draw`` (``_blit`` or
+    (handling it up to the frame; for the bare figure also its draw request), ``of which compute``
+    (the explorer's ``_compute``: descend or training; ~0 when the run was computed ahead),
+    ``of which draw`` (``_blit`` or
     the bare figure's full draw, PNG included), ``of which png`` (diff + encode), ``draw request``
     (bare figure only: the browser asks for the draw it was told of), ``to page`` (kernel done
     -> the frame arrives: a PNG for the canvas, or markup for the overlay) and ``paint`` (frame
-    -> new pixels). Medians over the presses.
+    -> new pixels), ``total``, and ``then ahead`` (after the frame, the explorer's ``_prepare_next``:
+    the runs one more key press away). Medians over the presses.
     """
     raw = r.get("raw") or {}
     if not raw.get("origin") or not trace.exists():
@@ -349,7 +360,8 @@ def key_breakdown(r: dict, trace: Path) -> dict | None:
         if not ups or not arrivals or not paints or 1e3 * ups[0]["t"] - t_key > 1000:
             continue
         u = ups[0]
-        end, kernel, request = 1e3 * u["t"] + u["ms"], u["ms"], 0.0
+        ahead = u.get("ahead", 0.0)  # after the frame went out: not on the way to the page
+        end, kernel, request = 1e3 * u["t"] + u["ms"] - ahead, u["ms"] - ahead, 0.0
         draw, png = u.get("_blit", 0.0), u.get("diff_image", 0.0)
         if "_blit" not in u:  # the bare figure: its update asks the page, which asks for a draw
             cs = [x for x in recs if x["method"] == "custom" and x["t"] >= u["t"] and "full_draw" in x]
@@ -359,9 +371,10 @@ def key_breakdown(r: dict, trace: Path) -> dict | None:
             request = 1e3 * c["t"] - end
             end, kernel = 1e3 * c["t"] + c["ms"], kernel + c["ms"]
             draw, png = c["full_draw"], c.get("diff_image", 0.0)
-        rows.append({"to kernel": 1e3 * u["t"] - t_key, "kernel": kernel, "of which draw": draw,
+        rows.append({"to kernel": 1e3 * u["t"] - t_key, "kernel": kernel, "of which compute": u.get("compute", 0.0),
+                     "of which draw": draw,
                      "of which png": png, "draw request": request, "to page": raw["origin"] + arrivals[0] - end,
-                     "paint": paints[0] - arrivals[0], "total": paints[0] - key})
+                     "paint": paints[0] - arrivals[0], "total": paints[0] - key, "then ahead": ahead})
     if not rows:
         return None
     return {k: statistics.median(x[k] for x in rows) for k in rows[0]}
