@@ -7,8 +7,10 @@ on return (blitting the changed artists over a cached background vs. building an
 the whole figure). Goal: update median <= 10 ms and >= 5x faster than re-plotting.
 
 It also splits one update into the contract's steps (merge + validate, compute, sync the
-controls, render), timed the same way, so a slow step shows where it is, and prints the
-machine's load: on a shared 2-core machine the milliseconds scale with it.
+controls, render), timed the same way, so a slow step shows where it is; compares one
+descent with the batch ``explore`` computes (the lr and the lrs one key press of its slider
+away) and the compute of a key press that finds its run ready; and prints the machine's
+load: on a shared 2-core machine the milliseconds scale with it.
 """
 import argparse
 import os
@@ -23,7 +25,9 @@ matplotlib.use("Agg")
 import numpy as np  # noqa: E402
 
 import lrviz  # noqa: E402
-from lrviz.explorers.explorer import Explorer  # noqa: E402
+from lrviz.engine.descent import descend  # noqa: E402
+from lrviz.explorers.explorer import LR_SLIDER, Explorer  # noqa: E402
+from lrviz.explorers.slider_keys import key_press_values  # noqa: E402
 
 
 def _ms(start):
@@ -40,7 +44,7 @@ def _steps(ex, lr):
         out["merge + validate"] = _ms(t)
         t = time.perf_counter()
         result = ex._compute(p)
-        out["compute (descend)"] = _ms(t)
+        out["compute (descend, batch)"] = _ms(t)
         ex.params, ex._result = p, result
         t = time.perf_counter()
         if ex._needs_rebuild(None, p):
@@ -102,6 +106,29 @@ def main():
         ex.live._capture(hold_layout=kind == "held")
         capture[kind].append(_ms(start))
     LiveFigure.partial_redraw = args.partial_redraw
+    # One descent against the batch explore computes in its place, alternately; then key
+    # presses (the lr one arrow key away, as the page sends it) and what their compute costs.
+    p = ex.params
+    batch_lrs = [p["lr"], *key_press_values(p["lr"], **LR_SLIDER)]
+    one_ms, batch_ms = [], []
+    for _ in range(args.repeat):
+        for lrs, out in ((p["lr"], one_ms), (batch_lrs, batch_ms)):
+            start = time.perf_counter()
+            descend(p["surface"], ex._optimizer(p), lr=lrs, x0=p["x0"], steps=p["steps"])
+            out.append(_ms(start))
+    press_ms, direction = [], 1
+    for _ in range(args.repeat):
+        lr = ex.params["lr"]
+        ahead = [v for v in key_press_values(lr, **LR_SLIDER) if (v - lr) * direction > 0.05 * lr]
+        if not ahead or not 3e-3 < lr < 3e-1:
+            direction = -direction
+            continue
+        q = ex._validate(ex._merge({"lr": ahead[0]}))
+        start = time.perf_counter()
+        result = ex._compute(q)
+        press_ms.append(_ms(start))
+        ex.params, ex._result = q, result
+        ex._prepare_next()
     up, re = statistics.median(update_ms), statistics.median(replot_ms)
     print(f"surface, steps, style   : {args.surface}, 200 (adam), {args.style}")
     print(f"update(lr=...) median   : {up:.1f} ms  (goal <= 10 ms)")
@@ -120,6 +147,11 @@ def main():
     print("one update, by step (median ms):")
     for name in parts[0]:
         print(f"  {name:<24}: {statistics.median(p[name] for p in parts):.2f}")
+    print(f"compute, one run        : {statistics.median(one_ms):.2f} ms; the batch explore computes "
+          f"({len(batch_lrs)} runs: the lr and the lrs one key press away) {statistics.median(batch_ms):.2f} ms "
+          f"({statistics.median(batch_ms) / statistics.median(one_ms):.2f}x)")
+    print(f"compute, a key press    : {statistics.median(press_ms):.3f} ms ({len(press_ms)} presses: "
+          f"the run was computed ahead)")
     load_after = os.getloadavg()
     print(f"load average (1 min)    : {load_before[0]:.2f} before, {load_after[0]:.2f} after, "
           f"on {os.cpu_count()} cores")
