@@ -6,6 +6,7 @@ message shows beside the controls, the last good figure stays, and the explorer 
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import warnings
 
@@ -148,31 +149,32 @@ class Explorer(BaseExplorer):
         overhead, not the arithmetic, is a step's cost), and once its frame is out
         ``_prepare_next`` computes the runs one more press away. Each run of a batch is, number
         for number, the run ``descend`` gives alone (``Trajectory.run``)."""
-        lr, args = p["lr"], dict(x0=p["x0"], steps=p["steps"], noise=p["noise"], seed=p["seed"])
         self._next_from = None
         if p["schedule"] != "constant":
-            lr = make_schedule(p["schedule"], lr=lr, **schedule_kwargs(p["schedule"], p["period"], p["gamma"],
-                                                                      p["steps"]))
-        else:
-            run = self._run_ahead(p)
-            if run is not None:
-                self._next_from = p
-                return run
-            try:
-                return self._batch_ahead(p).run(0)
-            except Exception:  # a neighbour's run failed or warned: this lr alone decides
-                self._ahead = None
-        # the optimizer carries the lr actually used, so trajectory.optimizer reads true
-        return descend(p["surface"], self._optimizer(p, lr), **args)
+            lr = make_schedule(p["schedule"], lr=p["lr"], **schedule_kwargs(p["schedule"], p["period"], p["gamma"],
+                                                                           p["steps"]))
+            # the optimizer carries the lr actually used, so trajectory.optimizer reads true
+            return self._descend(p, self._optimizer(p, lr))
+        run = self._run_ahead(p)
+        if run is not None:
+            self._next_from = p
+            return run
+        with contextlib.suppress(Exception):  # a neighbour's run failed or warned: this lr alone decides
+            return self._batch_ahead(p).run(0)
+        return self._descend(p, self._optimizer(p, p["lr"]))
+
+    @staticmethod
+    def _descend(p, optimizer, **lr):
+        return descend(p["surface"], optimizer, x0=p["x0"], steps=p["steps"], noise=p["noise"], seed=p["seed"],
+                       **lr)
 
     def _batch_ahead(self, p):
-        """One descent of ``p`` at its lr and at the lrs one key press away; kept in ``_ahead``."""
+        """One descent of ``p`` at its lr and at the lrs one key press away, kept in ``_ahead``
+        (nothing is kept if it fails)."""
         self._ahead = None
         lrs = (p["lr"], *key_press_values(p["lr"], **LR_SLIDER))
-        batch = descend(p["surface"], self._optimizer(p), lr=list(lrs), x0=p["x0"], steps=p["steps"],
-                        noise=p["noise"], seed=p["seed"])
-        self._ahead = (p, lrs, batch)
-        return batch
+        self._ahead = (p, lrs, self._descend(p, self._optimizer(p), lr=list(lrs)))
+        return self._ahead[2]
 
     def _run_ahead(self, p):
         """The run for ``p`` if it was computed ahead (the same params but the lr), else None."""
@@ -186,15 +188,13 @@ class Explorer(BaseExplorer):
         return batch.run(lrs.index(p["lr"]))
 
     def _prepare_next(self):
+        """After a key press found its run: the runs one more press away. A batch that fails
+        or warns is not kept; its lrs are computed when asked."""
         p, self._next_from = self._next_from, None
-        if p is None:
-            return
-        with warnings.catch_warnings():
-            _warnings_as_errors()  # a batch that warns is not kept: its lrs are computed when asked
-            try:
+        if p is not None:
+            with warnings.catch_warnings(), contextlib.suppress(Exception):
+                _warnings_as_errors()
                 self._batch_ahead(p)
-            except Exception:
-                self._ahead = None
 
     def _figure_key(self):
         return (self.params["surface"], self.params["optimizer"], tuple(self.trajectory.state))
