@@ -86,26 +86,26 @@ def _set_ylim(ax, lo, hi, sticky=False):
     # a diverged run's loss reaches 1e308, and a log locator asked for few ticks (a small
     # axis in the classroom style) may place one a whole stride, up to the axis' span in
     # decades, past the top: 10**decade overflows unless the limits stay far below 1e308
+    log = ax.get_yscale() == "log"
     lo, hi = (float(v) for v in np.clip([lo, hi], -Y_CAP, Y_CAP))
     if not lo < hi and abs(hi) >= Y_CAP:  # the whole range lies past the cap
-        lo, hi = (hi * 1e-3, hi) if ax.get_yscale() == "log" else (hi / 2, hi) if hi > 0 else (lo, lo / 2)
-    log = ax.get_yscale() == "log"
-    if log and not lo > 0:  # (log axes cannot show 0 or below)
-        lo = hi * 1e-3 if hi > 0 else 1e-16
+        lo, hi = (hi * 1e-3, hi) if log else (hi / 2, hi) if hi > 0 else (lo, lo / 2)
     if log:
+        if not lo > 0:  # (log axes cannot show 0 or below)
+            lo = hi * 1e-3 if hi > 0 else 1e-16
         lo = max(lo, LOG_FLOOR)
         if not hi > lo:  # all the data lie below the floor
             hi = lo * 10 ** MIN_LOG_DECADES
-    if ax.get_yscale() == "log" and 0 < lo < hi and np.log10(hi / lo) < MIN_LOG_DECADES:
-        grow = 10 ** ((MIN_LOG_DECADES - np.log10(hi / lo)) / 2)
-        lo, hi = lo / grow, min(hi * grow, Y_CAP)
+        if np.log10(hi / lo) < MIN_LOG_DECADES:
+            grow = 10 ** ((MIN_LOG_DECADES - np.log10(hi / lo)) / 2)
+            lo, hi = lo / grow, min(hi * grow, Y_CAP)
     t = ax.yaxis.get_transform()
     (a, b), (clo, chi) = t.transform([lo, hi]), t.transform(ax.get_ylim())
     if sticky and np.all(np.isfinite([a, b, clo, chi])) and clo <= a and b <= chi and (b - a) >= (chi - clo) / 3:
         return
     if sticky:
         slack = 0.4 * (b - a) if b > a else 0.5
-        bottom = a if (lo == 0 and ax.get_yscale() == "linear") else a - slack  # lr axes start at 0
+        bottom = a if (lo == 0 and not log) else a - slack  # lr axes start at 0
         with np.errstate(over="ignore"):  # slack above a diverged run's 1e300 loss: cap it
             lo, hi = np.clip(t.inverted().transform([bottom, b + slack]), -Y_CAP, Y_CAP)
         if log:
