@@ -9,6 +9,11 @@ import lrviz
 from lrviz import descend, optimizer
 from lrviz.engine.surfaces import SURFACES, Surface
 
+try:  # tests/ as a package or as a plain rootdir folder
+    from .records import assert_same_run
+except ImportError:
+    from records import assert_same_run
+
 
 def test_sgd_on_a_scaled_parabola_follows_the_closed_form():
     # f = a x^2, grad = 2 a x, so x_t = (1 - 2 a lr)^t x0.
@@ -58,19 +63,6 @@ def test_a_batch_of_learning_rates_equals_running_each_alone(opt):
             np.testing.assert_array_equal(batch.state[k][i], alone.state[k])
 
 
-def _same_record(a, b):
-    for name in ("x", "loss", "grad", "lr"):
-        got, want = getattr(a, name), getattr(b, name)
-        assert got.shape == want.shape and np.array_equal(got, want, equal_nan=True), name
-    assert a.state.keys() == b.state.keys()
-    for k in a.state:
-        assert np.array_equal(a.state[k], b.state[k], equal_nan=True), k
-    assert a.diverged_at == b.diverged_at and a.batched == b.batched == False  # noqa: E712
-    assert a.optimizer.name == b.optimizer.name and a.optimizer.convention == b.optimizer.convention
-    assert a.optimizer.hyperparams == b.optimizer.hyperparams
-    assert a.surface is b.surface and a.noise == b.noise and a.seed == b.seed
-
-
 @settings(max_examples=40, deadline=None, derandomize=True, database=None)
 @given(opt=st.sampled_from(lrviz.OPTIMIZERS), convention=st.sampled_from(["torch", "keras"]),
        surface=st.sampled_from(["rosenbrock", "himmelblau", "valley", "quartic", "double_well"]),
@@ -81,13 +73,14 @@ def test_one_run_of_a_batch_is_the_run_descend_gives_alone(opt, convention, surf
     o = lrviz.optimizer(opt, convention)
     batch = descend(surface, o, lr=lrs, steps=steps, noise=noise, seed=seed)
     for i, lr in enumerate(lrs):
-        _same_record(batch.run(i), descend(surface, o, lr=lr, steps=steps, noise=noise, seed=seed))
+        assert_same_run(batch.run(i), descend(surface, o, lr=lr, steps=steps, noise=noise, seed=seed), record=True)
 
 
 def test_one_run_of_a_batch_of_starts_keeps_the_optimizer_s_lr():
     starts = np.array([[-1.5, 2.0], [0.0, 0.0]])
     batch = descend("himmelblau", optimizer("adam", lr=0.05), x0=starts, steps=20)
-    _same_record(batch.run(1), descend("himmelblau", optimizer("adam", lr=0.05), x0=starts[1], steps=20))
+    assert_same_run(batch.run(1), descend("himmelblau", optimizer("adam", lr=0.05), x0=starts[1], steps=20),
+                    record=True)
     assert batch.run(1).optimizer.hyperparams["lr"] == 0.05
 
 

@@ -32,6 +32,10 @@ from lrviz.engine.analysis import TUNING_GRID  # noqa: E402
 from lrviz.engine.optimizers import controls as hyper_controls  # noqa: E402  (the engine's slider specs)
 from lrviz.explorers.explorer import LR_SLIDER  # noqa: E402
 from lrviz.explorers.slider_keys import key_press_values  # noqa: E402
+try:  # tests/ as a package or as a plain rootdir folder
+    from .records import assert_same_run  # noqa: E402
+except ImportError:
+    from records import assert_same_run  # noqa: E402
 
 # No shrinking: an explorer update costs milliseconds, and shrinking a long sequence can take
 # minutes; a failure still prints the sequence that broke the contract.
@@ -110,20 +114,6 @@ def _shows(ex, expected):
             assert ctl.value == value, (name, ctl.value, value)
 
 
-def _same_run(traj, fresh):
-    """Number for number (a run computed ahead, in a batch, included), and the same record."""
-    for name in ("x", "loss", "grad", "lr"):
-        np.testing.assert_array_equal(getattr(traj, name), getattr(fresh, name), err_msg=name)
-    assert traj.state.keys() == fresh.state.keys()
-    for k in fresh.state:
-        np.testing.assert_array_equal(traj.state[k], fresh.state[k], err_msg=k)
-    assert traj.diverged_at == fresh.diverged_at and not traj.batched
-    assert traj.optimizer.name == fresh.optimizer.name
-    def shown(hp):  # a schedule compares by what it is (each run builds its own)
-        return {k: repr(v) if callable(v) else v for k, v in hp.items()}
-    assert shown(traj.optimizer.hyperparams) == shown(fresh.optimizer.hyperparams)
-
-
 # ---------------------------------------------------------------- the runs, written from the params
 def _schedule(p):
     """The schedule the explorer's dropdown and period / gamma sliders mean (as notebook 05 teaches)."""
@@ -159,7 +149,7 @@ def _hyper_shown(opt):
 def check_explorer(ex):
     p, t = ex.params, ex.trajectory
     opt = lrviz.optimizer(p["optimizer"], p["convention"], **_torch_args(p["hyper"]), lr=_schedule(p))
-    _same_run(t, lrviz.descend(p["surface"], opt, x0=p["x0"], steps=p["steps"], noise=p["noise"], seed=p["seed"]))
+    assert_same_run(t, lrviz.descend(p["surface"], opt, x0=p["x0"], steps=p["steps"], noise=p["noise"], seed=p["seed"]))
     assert tuple(t.x[0]) == p["x0"] and t.steps == p["steps"] and t.surface is p["surface"]
     for k, v in _torch_args(p["hyper"]).items():
         assert t.optimizer.hyperparams[k] == (tuple(v) if k == "betas" else v)
@@ -191,7 +181,7 @@ def check_race(ex):
         lr = (lrviz.analysis.tuned_lr(p["surface"], name, lrs=TUNING_GRID, steps=p["steps"], x0=p["x0"],
                                       tol=p["tol"]) if p["tuned"] else p["lr"])
         assert ex.lrs[name] == lr
-        _same_run(t, lrviz.descend(p["surface"], name, x0=p["x0"], steps=p["steps"], lr=lr))
+        assert_same_run(t, lrviz.descend(p["surface"], name, x0=p["x0"], steps=p["steps"], lr=lr))
         assert tuple(t.x[0]) == p["x0"] and t.optimizer.hyperparams["lr"] == lr
     _shows(ex, dict(surface=_catalog_name(p["surface"]), lr=p["lr"], tuned=p["tuned"], steps=p["steps"]))
 
@@ -199,8 +189,8 @@ def check_race(ex):
 def check_schedule(ex):
     p = ex.params
     common = dict(x0=p["x0"], steps=p["steps"], noise=p["noise"], seed=p["seed"])
-    _same_run(ex.scheduled, lrviz.descend(p["surface"], p["optimizer"], lr=_schedule(p), **common))
-    _same_run(ex.constant, lrviz.descend(p["surface"], p["optimizer"], lr=p["lr"], **common))
+    assert_same_run(ex.scheduled, lrviz.descend(p["surface"], p["optimizer"], lr=_schedule(p), **common))
+    assert_same_run(ex.constant, lrviz.descend(p["surface"], p["optimizer"], lr=p["lr"], **common))
     _shows(ex, {k: p[k] for k in ("schedule", "lr", "period", "gamma", "noise", "seed")})
 
 

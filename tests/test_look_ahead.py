@@ -12,11 +12,14 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 import lrviz  # noqa: E402
 import lrviz.explorers.explorer as explorer_module  # noqa: E402
+try:  # tests/ as a package or as a plain rootdir folder
+    from .records import assert_same_run  # noqa: E402
+except ImportError:
+    from records import assert_same_run  # noqa: E402
 
 GOLDEN = json.loads((Path(__file__).parent / "golden" / "slider_key_presses.json").read_text())
 
@@ -26,17 +29,6 @@ def _warnings_are_errors():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         yield
-
-
-def _same(traj, fresh):
-    for name in ("x", "loss", "grad", "lr"):
-        np.testing.assert_array_equal(getattr(traj, name), getattr(fresh, name), err_msg=name)
-    assert traj.state.keys() == fresh.state.keys()
-    for k in fresh.state:
-        np.testing.assert_array_equal(traj.state[k], fresh.state[k], err_msg=k)
-    assert traj.diverged_at == fresh.diverged_at and not traj.batched
-    assert traj.optimizer.name == fresh.optimizer.name
-    assert traj.optimizer.hyperparams == fresh.optimizer.hyperparams
 
 
 @pytest.fixture
@@ -68,7 +60,7 @@ def test_notebook_10_key_presses_find_their_runs_ready(events):
         assert events[0] == ("frame", None), (lr, events)  # nothing computed before the frame
         assert events[1:] == [("descend", "batch")], (lr, events)  # the next presses, after it
         fresh = lrviz.descend("valley", lrviz.optimizer("adadelta", lr=lr), x0=ex.params["x0"], steps=120)
-        _same(ex.trajectory, fresh)
+        assert_same_run(ex.trajectory, fresh)
         assert ex.controls["lr"].value == lr
 
 
@@ -79,7 +71,7 @@ def test_a_run_found_ready_is_the_run_computed_alone_for_every_optimizer():
         for lr in GOLDEN["sent"]["from_0.01"][:6]:
             assert ex.update(lr=lr), ex.message
             ex2 = lrviz.explore("rosenbrock", optimizer=name, lr=lr, steps=30, noise=0.3, seed=2)
-            _same(ex.trajectory, ex2.trajectory)
+            assert_same_run(ex.trajectory, ex2.trajectory)
 
 
 @pytest.mark.parametrize("change", [dict(steps=25), dict(noise=0.2), dict(seed=3), dict(x=0.5), dict(rho=0.8),
@@ -93,7 +85,7 @@ def test_anything_but_a_key_press_computes_afresh(events, change):
     p = ex.params
     fresh = lrviz.descend(p["surface"], ex._optimizer(p, p["lr"]), x0=p["x0"], steps=p["steps"], noise=p["noise"],
                           seed=p["seed"])
-    _same(ex.trajectory, fresh)
+    assert_same_run(ex.trajectory, fresh)
 
 
 def test_a_schedule_is_not_looked_ahead(events):
@@ -120,7 +112,7 @@ def test_a_look_ahead_that_warns_is_dropped_and_the_update_stands(monkeypatch):
     for lr in GOLDEN["sent"]["from_0.01"][:3]:
         assert ex.update(lr=lr), ex.message
         assert ex.message == "" and ex._ahead is None
-        _same(ex.trajectory, descend("quartic", lrviz.optimizer("sgd", lr=lr), x0=ex.params["x0"], steps=20))
+        assert_same_run(ex.trajectory, descend("quartic", lrviz.optimizer("sgd", lr=lr), x0=ex.params["x0"], steps=20))
 
 
 def test_an_overflowing_neighbour_does_not_touch_the_run_on_screen():
@@ -138,7 +130,7 @@ def test_an_overflowing_neighbour_does_not_touch_the_run_on_screen():
             break
         lr = up[0]
         assert ex.update(lr=lr), ex.message
-        _same(ex.trajectory, fresh)
+        assert_same_run(ex.trajectory, fresh)
     assert fresh.diverged_at is not None, "the sweep never reached an overflow"
     assert ex.update(lr=up[0]), ex.message  # the press that overflows: shown as computed alone
     assert ex.trajectory.diverged_at == fresh.diverged_at
